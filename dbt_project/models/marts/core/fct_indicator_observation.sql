@@ -1,0 +1,19 @@
+-- The conformed fact (SDMX-like): one observation per indicator, region and period, from
+-- every domain's int_<domain>__indicator_values model.
+with observations as (
+    select * from {{ ref('int_waste__indicator_values') }}
+)
+
+select
+    observations.indicator_code,
+    observations.region_code as ref_area,
+    cast(observations.year as varchar) as time_period,
+    'A' as freq,
+    observations.obs_value,
+    indicators.unit,
+    case when observations.vintage_count > 1 then 'R' else 'A' end as obs_status,
+    observations.source_id,
+    observations.load_id,
+    observations.provenance
+from observations
+inner join {{ ref('indicators') }} as indicators using (indicator_code)

@@ -1,0 +1,156 @@
+"""The source catalog (`sources.yml`): what each dataset is, where it comes from, its contract."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CATALOG_PATH = PACKAGE_DIR / "sources.yml"
+SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
+SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
+
+FIELD_KINDS = {"year", "region", "number", "text"}
+
+
+class CatalogError(ValueError):
+    """The catalog itself is malformed."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    header: str
+    kind: str
+    description: str
+    required: bool = False
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title_zh: str
+    title_en: str
+    department: str
+    domain: str
+    format: str
+    encoding: str
+    frequency: str
+    natural_key: tuple[str, ...]
+    fields: tuple[Field, ...]
+    url: str | None = None
+    drop_glob: str | None = None
+    regions: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.id}"
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.id} has no field {name!r}")
+
+    def resolve_url(self, portal_url: str) -> str:
+        if self.url is None:
+            raise CatalogError(f"{self.id} is a file-drop dataset and has no url")
+        return self.url.replace("{portal}", portal_url.rstrip("/"))
+
+
+def _parse_dataset(entry: dict) -> Dataset:
+    fields = tuple(Field(**f) for f in entry.pop("fields"))
+    ds = Dataset(
+        **{k: v for k, v in entry.items() if k not in {"natural_key", "regions", "feeds"}},
+        natural_key=tuple(entry.get("natural_key", ())),
+        regions=tuple(str(r) for r in entry.get("regions", ())),
+        feeds=tuple(entry.get("feeds", ())),
+        fields=fields,
+    )
+    names = ds.field_names
+    problems = []
+    if (ds.url is None) == (ds.drop_glob is None):
+        problems.append("set exactly one of url and drop_glob")
+    if len(set(names)) != len(names):
+        problems.append("field names repeat")
+    problems += [f"field {f.name}: unknown kind {f.kind!r}" for f in fields if f.kind not in FIELD_KINDS]
+    problems += [f"natural_key {k!r} is not a field" for k in ds.natural_key if k not in names]
+    if problems:
+        raise CatalogError(f"sources.yml dataset {ds.id}: " + "; ".join(problems))
+    return ds
+
+
+@cache
+def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    datasets = [_parse_dataset(dict(e)) for e in raw["datasets"]]
+    return {d.id: d for d in datasets}
+
+
+def normalize_name(text: str) -> str:
+    """How names are compared: NFKC (full-width → half-width) and no white space.
+
+    dbt's `normalize_name` macro does the same in SQL; tests keep the two in step.
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@cache
+def region_aliases(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
+    """Normalised alias → GB/T 2260 code, from the dbt seed that staging also uses."""
+    with open(seeds_dir / "region_aliases.csv", encoding="utf-8", newline="") as fh:
+        return {normalize_name(r["alias"]): r["region_code"] for r in csv.DictReader(fh)}
+
+
+# --- dbt sources, generated from the catalog so column docs exist once -----------------------
+
+DBT_STAGING_DIR = PACKAGE_DIR.parent / "dbt_project" / "models" / "staging"
+GENERATED_NOTE = "# Generated from ingestion/sources.yml by `make catalog`; edit that file instead.\n"
+
+
+def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
+    """The dbt sources YAML for one domain's raw tables, each mapped to its ingestion asset."""
+    catalog = catalog or load_catalog()
+    tables = []
+    for ds in (d for d in catalog.values() if d.domain == domain):
+        columns = [{"name": f.name, "description": f"{f.header}: {f.description}"
+                    + (f" (unit {f.unit})" if f.unit else "")} for f in ds.fields]
+        columns += [{"name": "_load_id", "description": "Load that landed the row (raw.load_log)"},
+                    {"name": "_row_number", "description": "Line of the row in the source file"},
+                    {"name": "_fetched_at", "description": "When the source bytes were fetched"}]
+        tables.append({
+            "name": ds.id,
+            "description": f"{ds.title_zh} — {ds.title_en}. Provided by {ds.department}; "
+                           f"{ds.frequency}; {ds.format} ({ds.encoding}). Values as received (text).",
+            "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department},
+            "columns": columns,
+        })
+    doc = {"version": 2, "sources": [{"name": domain, "schema": "raw", "tables": tables}]}
+    return GENERATED_NOTE + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+
+def dbt_sources_path(domain: str) -> Path:
+    return DBT_STAGING_DIR / domain / f"_{domain}__sources.yml"
+
+
+def write_dbt_sources() -> list[Path]:
+    written = []
+    for domain in sorted({d.domain for d in load_catalog().values()}):
+        path = dbt_sources_path(domain)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dbt_sources(domain), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,93 @@
+"""Connectors fetch bytes and nothing else: over HTTP with `requests`, or from a drop folder."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A source could not be fetched; the message says which, how often it was tried and why."""
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    uri: str
+    data: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class HttpConnector:
+    """GET a URL with bounded timeouts, retrying 429/5xx and connection failures with
+    exponential backoff (honouring Retry-After up to `max_backoff`)."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 60.0
+    attempts: int = 4
+    backoff: float = 1.0
+    max_backoff: float = 30.0
+    max_bytes: int = 512 * 1024 * 1024
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def _delay(self, attempt: int, response: requests.Response | None) -> float:
+        delay = self.backoff * 2 ** (attempt - 1)
+        retry_after = response.headers.get("Retry-After") if response is not None else None
+        if retry_after and retry_after.strip().isdigit():
+            delay = float(retry_after)
+        return min(delay, self.max_backoff)
+
+    def fetch(self, dataset_id: str, url: str) -> FetchedFile:
+        last = "no attempt made"
+        with requests.Session() as session:
+            session.headers.update(dict(self.headers))
+            for attempt in range(1, self.attempts + 1):
+                response = None
+                try:
+                    response = session.get(url, timeout=(self.connect_timeout, self.read_timeout))
+                except (requests.ConnectionError, requests.Timeout) as exc:
+                    last = f"{type(exc).__name__}: {exc}"
+                else:
+                    if response.status_code == 200:
+                        if len(response.content) > self.max_bytes:
+                            raise FetchError(
+                                f"{dataset_id}: {url}: response of {len(response.content)} bytes "
+                                f"exceeds the {self.max_bytes}-byte limit"
+                            )
+                        return FetchedFile(url, response.content, datetime.now(UTC))
+                    last = f"HTTP {response.status_code} {response.reason}"
+                    if response.status_code == 401:
+                        raise FetchError(f"{dataset_id}: {url}: HTTP 401: the source rejected "
+                                         "the credentials (check the token)")
+                    if response.status_code not in RETRY_STATUSES:
+                        raise FetchError(f"{dataset_id}: {url}: {last} (not retried)")
+                if attempt < self.attempts:
+                    delay = self._delay(attempt, response)
+                    log.warning("%s: %s: %s; retry %d/%d in %.1fs", dataset_id, url, last,
+                                attempt, self.attempts - 1, delay)
+                    time.sleep(delay)
+        raise FetchError(f"{dataset_id}: {url}: failed after {self.attempts} attempts; last: {last}")
+
+
+@dataclass(frozen=True)
+class FileDropConnector:
+    """Every file matching `pattern` under `folder`, oldest name first; one load per file."""
+
+    folder: Path
+
+    def fetch_all(self, dataset_id: str, pattern: str) -> Iterator[FetchedFile]:
+        if not self.folder.is_dir():
+            log.info("%s: drop folder %s does not exist; nothing to land", dataset_id, self.folder)
+            return
+        for path in sorted(p for p in self.folder.glob(pattern) if p.is_file()):
+            yield FetchedFile(path.resolve().as_uri(), path.read_bytes(), datetime.now(UTC))

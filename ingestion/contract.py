@@ -1,0 +1,138 @@
+"""Apply a dataset's schema contract to parsed rows: map headings to fields, sort rows into
+those that land and those that go to quarantine, each with a rule and a message."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from .catalog import Dataset, normalize_name, region_aliases
+from .parsers import LoadError, ParsedTable
+
+# Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
+MISSING_MARKERS = {"", "-", "—", "–", "－", "…", "...", "/", "／", "空"}
+
+
+def is_missing(value: str | None) -> bool:
+    return value is None or normalize_name(value) in {normalize_name(m) for m in MISSING_MARKERS}
+
+
+def parse_number(value: str) -> float | None:
+    """The number a cell holds (full-width digits and thousands separators allowed), or None."""
+    text = normalize_name(value).replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row_number: int
+    rule: str
+    field: str | None
+    message: str
+    record: str  # the row as received, JSON
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    landed: list[dict[str, str | int | None]]  # field → value as received, plus _row_number, _extra
+    rejected: list[Rejection]
+
+    @property
+    def received(self) -> int:
+        return len(self.landed) + len(self.rejected)
+
+
+def map_headers(ds: Dataset, headers: list[str], uri: str) -> dict[str, int]:
+    """Field name → column position. A missing required heading fails the whole file."""
+    by_header = {normalize_name(h): i for i, h in enumerate(headers)}
+    positions, missing = {}, []
+    for f in ds.fields:
+        pos = by_header.get(normalize_name(f.header))
+        if pos is not None:
+            positions[f.name] = pos
+        elif f.required:
+            missing.append(f"{f.header!r} (field {f.name})")
+    if missing:
+        raise LoadError(
+            f"{ds.id}: {uri}: line 1: required column(s) missing: {', '.join(missing)}; "
+            f"headings found: {headers}. A changed heading (often a changed unit) must be "
+            "reviewed and the contract in sources.yml updated."
+        )
+    return positions
+
+
+def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, str, str]]:
+    """(rule, field, message) for every contract rule the row breaks."""
+    problems = []
+    aliases = region_aliases()
+    for f in ds.fields:
+        value = values.get(f.name)
+        if is_missing(value):
+            if f.required:
+                problems.append(("required_missing", f.name, f"{f.header} is empty or a missing marker"))
+            continue
+        if f.kind == "number":
+            number = parse_number(value)
+            if number is None:
+                problems.append(("not_a_number", f.name, f"{f.header} = {value!r} is not a number"))
+            elif f.min is not None and number < f.min:
+                problems.append(("below_minimum", f.name, f"{f.header} = {value!r} is below {f.min:g}"))
+            elif f.max is not None and number > f.max:
+                problems.append(("above_maximum", f.name, f"{f.header} = {value!r} is above {f.max:g}"))
+        elif f.kind == "year":
+            number = parse_number(value)
+            if number is None or number != int(number) or not 1949 <= number <= 2100:
+                problems.append(("invalid_year", f.name, f"{f.header} = {value!r} is not a year"))
+        elif f.kind == "region" and normalize_name(value) not in aliases:
+            problems.append((
+                "unknown_region", f.name,
+                f"{f.header} = {value!r} is not a known region name; add it to "
+                "dbt_project/seeds/region_aliases.csv if it is a real alias",
+            ))
+    return problems
+
+
+def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
+    positions = map_headers(ds, table.headers, uri)
+    extra_cols = [i for i in range(len(table.headers)) if i not in positions.values()]
+    landed: list[dict] = []
+    rejected: list[Rejection] = []
+    seen_keys: dict[tuple, int] = {}
+    for row_number, cells in table.rows:
+        record = json.dumps(dict(zip(table.headers, cells, strict=False)), ensure_ascii=False)
+        if len(cells) != len(table.headers):
+            rejected.append(Rejection(
+                row_number, "ragged_row", None,
+                f"{ds.id}: {uri}: line {row_number}: {len(cells)} cells under "
+                f"{len(table.headers)} headings", record,
+            ))
+            continue
+        values = {name: cells[pos] for name, pos in positions.items()}
+        problems = _check_row(ds, values)
+        key = tuple(normalize_name(values.get(k) or "") for k in ds.natural_key)
+        if not problems and key in seen_keys:
+            problems.append((
+                "duplicate_key", ",".join(ds.natural_key),
+                f"same {'/'.join(ds.natural_key)} as line {seen_keys[key]}",
+            ))
+        if problems:
+            rule, field_name, _ = problems[0]
+            detail = "; ".join(f"{field}: {msg}" for _, field, msg in problems)
+            rejected.append(Rejection(
+                row_number, rule, field_name,
+                f"{ds.id}: {uri}: line {row_number}: {detail}", record,
+            ))
+            continue
+        seen_keys[key] = row_number
+        extras = {table.headers[i]: cells[i] for i in extra_cols}
+        landed.append({
+            **values,
+            "_row_number": row_number,
+            "_extra": json.dumps(extras, ensure_ascii=False) if extras else None,
+        })
+    return ContractResult(landed=landed, rejected=rejected)

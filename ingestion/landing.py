@@ -1,0 +1,165 @@
+"""Raw landing: archive the fetched bytes, then land every row in the raw table or in
+quarantine, in one transaction, and record the load in the load log.
+
+Invariants (DESIGN.md, Contracts → Raw): values are stored as received (text); rows received
+= landed + quarantined; the same bytes for the same dataset are never landed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .catalog import Dataset
+from .connectors import FetchedFile
+from .contract import apply_contract
+from .parsers import LoadError, parse
+
+log = logging.getLogger(__name__)
+
+LOAD_COLUMNS = {
+    "_extra": "VARCHAR",  # headings the contract does not name, as JSON: nothing received is lost
+    "_load_id": "VARCHAR NOT NULL",
+    "_row_number": "INTEGER NOT NULL",
+    "_source_uri": "VARCHAR NOT NULL",
+    "_source_sha256": "VARCHAR NOT NULL",
+    "_fetched_at": "TIMESTAMPTZ NOT NULL",
+}
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.load_log (
+    load_id VARCHAR PRIMARY KEY,
+    dataset_id VARCHAR NOT NULL,
+    source_uri VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    archive_path VARCHAR NOT NULL,
+    fetched_at TIMESTAMPTZ NOT NULL,
+    landed_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    rows_received INTEGER NOT NULL,
+    rows_landed INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('landed', 'failed')),
+    error VARCHAR,
+    CHECK (status = 'failed' OR rows_received = rows_landed + rows_quarantined)
+);
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    load_id VARCHAR NOT NULL,
+    dataset_id VARCHAR NOT NULL,
+    row_number INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    field VARCHAR,
+    message VARCHAR NOT NULL,
+    record VARCHAR NOT NULL,
+    PRIMARY KEY (load_id, row_number)
+);
+"""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    dataset_id: str
+    source_uri: str
+    sha256: str
+    status: str  # landed | unchanged (same bytes already landed)
+    load_id: str | None = None
+    rows_received: int = 0
+    rows_landed: int = 0
+    rows_quarantined: int = 0
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
+    con.execute(DDL)
+    cols = ", ".join([f'"{n}" VARCHAR' for n in ds.field_names] +
+                     [f"{n} {t}" for n, t in LOAD_COLUMNS.items()])
+    con.execute(f"CREATE TABLE IF NOT EXISTS {ds.raw_table} ({cols})")
+    # A field added to the contract later becomes a new (empty for old loads) column.
+    existing = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'raw' AND table_name = ?", [ds.id]).fetchall()}
+    for name in ds.field_names:
+        if name not in existing:
+            con.execute(f'ALTER TABLE {ds.raw_table} ADD COLUMN "{name}" VARCHAR')
+
+
+def archive(data: bytes, sha256: str, ds: Dataset, archive_dir: Path) -> Path:
+    """Keep the fetched bytes, named by checksum, written atomically."""
+    target = archive_dir / ds.id / f"{sha256}.{ds.format}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return target
+
+
+def make_load_id(ds: Dataset, fetched_at: datetime, sha256: str) -> str:
+    # Sorts by fetch time, so "latest vintage" is also the greatest load id.
+    return f"{fetched_at:%Y%m%dT%H%M%S%fZ}-{ds.id}-{sha256[:12]}"
+
+
+def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
+         archive_dir: Path) -> LoadResult:
+    """Land one fetched file. Raises LoadError (after logging a failed load) when the file as a
+    whole cannot be read; then no row of it is landed."""
+    ensure_raw_table(con, ds)
+    sha256 = hashlib.sha256(fetched.data).hexdigest()
+    seen = con.execute(
+        "SELECT load_id FROM raw.load_log WHERE dataset_id = ? AND source_sha256 = ? "
+        "AND status = 'landed'", [ds.id, sha256]).fetchone()
+    if seen:
+        log.info("%s: %s unchanged (sha256 %s already landed as %s)",
+                 ds.id, fetched.uri, sha256[:12], seen[0])
+        return LoadResult(ds.id, fetched.uri, sha256, "unchanged", load_id=seen[0])
+
+    archive_path = archive(fetched.data, sha256, ds, archive_dir)
+    load_id = make_load_id(ds, fetched.fetched_at, sha256)
+    log_row = [load_id, ds.id, fetched.uri, sha256, str(archive_path), fetched.fetched_at]
+    try:
+        result = apply_contract(
+            ds, parse(fetched.data, ds.format, ds.encoding, dataset_id=ds.id, uri=fetched.uri),
+            fetched.uri)
+    except LoadError as exc:
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
+                    "status, error) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'failed', ?)",
+                    [*log_row, str(exc)])
+        raise
+
+    load_cols = {"_load_id": load_id, "_source_uri": fetched.uri, "_source_sha256": sha256,
+                 "_fetched_at": fetched.fetched_at}
+    string_cols = [*ds.field_names, "_extra", "_load_id", "_source_uri", "_source_sha256"]
+    landed = pl.DataFrame(
+        [{**row, **load_cols} for row in result.landed],
+        schema={**dict.fromkeys(string_cols, pl.String), "_row_number": pl.Int32,
+                "_fetched_at": pl.Datetime("us", "UTC")},
+    )
+    rejected = pl.DataFrame(
+        [{"load_id": load_id, "dataset_id": ds.id, "row_number": r.row_number, "rule": r.rule,
+          "field": r.field, "message": r.message, "record": r.record} for r in result.rejected],
+        schema={"load_id": pl.String, "dataset_id": pl.String, "row_number": pl.Int32,
+                "rule": pl.String, "field": pl.String, "message": pl.String, "record": pl.String},
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"INSERT INTO {ds.raw_table} BY NAME SELECT * FROM landed")
+        con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM rejected")
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
+                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
+                    [*log_row, result.received, len(result.landed), len(result.rejected)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    for r in result.rejected:
+        log.warning("quarantined %s", r.message)
+    return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, result.received,
+                      len(result.landed), len(result.rejected))
