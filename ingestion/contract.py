@@ -97,6 +97,18 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
     return problems
 
 
+def _key_part(ds: Dataset, name: str, value: str | None) -> str:
+    """Natural-key component: regions by code (巴州 and 巴州区 are one key), numbers by value."""
+    text = normalize_name(value or "")
+    kind = ds.field(name).kind
+    if kind == "region":
+        return region_aliases().get(text, text)
+    if kind in {"year", "number"}:
+        number = parse_number(text)
+        return text if number is None else repr(number)
+    return text
+
+
 def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
     positions = map_headers(ds, table.headers, uri)
     extra_cols = [i for i in range(len(table.headers)) if i not in positions.values()]
@@ -114,7 +126,7 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
             continue
         values = {name: cells[pos] for name, pos in positions.items()}
         problems = _check_row(ds, values)
-        key = tuple(normalize_name(values.get(k) or "") for k in ds.natural_key)
+        key = tuple(_key_part(ds, k, values.get(k)) for k in ds.natural_key)
         if not problems and key in seen_keys:
             problems.append((
                 "duplicate_key", ",".join(ds.natural_key),

@@ -147,10 +147,12 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
         schema={"load_id": pl.String, "dataset_id": pl.String, "row_number": pl.Int32,
                 "rule": pl.String, "field": pl.String, "message": pl.String, "record": pl.String},
     )
+    con.register("landing_rows", landed.to_arrow())
+    con.register("quarantine_rows", rejected.to_arrow())
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"INSERT INTO {ds.raw_table} BY NAME SELECT * FROM landed")
-        con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM rejected")
+        con.execute(f"INSERT INTO {ds.raw_table} BY NAME SELECT * FROM landing_rows")
+        con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM quarantine_rows")
         con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
                     "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
                     "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
@@ -159,6 +161,9 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("landing_rows")
+        con.unregister("quarantine_rows")
     for r in result.rejected:
         log.warning("quarantined %s", r.message)
     return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, result.received,

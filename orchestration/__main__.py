@@ -1,0 +1,132 @@
+"""Entry points behind `make run` and `make ui`.
+
+    python -m orchestration run   # serve the sample portal, materialize everything, print a summary
+    python -m orchestration ui    # serve the sample portal and start the Dagster UI on 127.0.0.1
+
+Both start the local data portal on loopback (unless BAZHONG_PORTAL_URL points elsewhere),
+so sources are fetched over HTTP exactly as a department's endpoint would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+from ingestion import serve_portal
+
+from .settings import REPO_DIR, Settings, prepare_dagster_home
+
+
+@contextlib.contextmanager
+def portal_for(settings: Settings) -> Iterator[Settings]:
+    """The bundled-sample portal on a free loopback port, unless the user set a portal URL."""
+    if "BAZHONG_PORTAL_URL" in os.environ:
+        yield settings
+        return
+    with serve_portal() as url:
+        os.environ["BAZHONG_PORTAL_URL"] = url  # for `dagster dev` subprocesses
+        print(f"data portal (bundled sample data) on {url}")
+        yield Settings(settings.data_dir, url, settings.drop_dir)
+
+
+def warehouse_counts(path: str) -> dict[str, int]:
+    import duckdb
+
+    from .resources import DUCKDB_OFFLINE
+
+    con = duckdb.connect(path, read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                             "ORDER BY schema_name, table_name").fetchall()
+        views = con.execute("SELECT schema_name, view_name FROM duckdb_views() "
+                            "WHERE NOT internal ORDER BY schema_name, view_name").fetchall()
+        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0]
+                for s, t in tables + views}
+    finally:
+        con.close()
+
+
+def print_summary(result, settings: Settings, seconds: float) -> None:
+    import dagster as dg
+
+    counts = warehouse_counts(str(settings.warehouse_path)) \
+        if settings.warehouse_path.exists() else {}
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    planned = result.dagster_run.asset_selection or materialized
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    print(f"\n{'asset':<48} {'status':<13} {'rows':>7}  checks")
+    for key in sorted(planned, key=lambda k: k.to_user_string()):
+        name = key.to_user_string()
+        table = ".".join(key.path) if key.path[0] != "published" else None
+        rows = counts.get(table, "") if table else ""
+        mine = [e for e in evaluations if e.asset_key == key]
+        bad = sum(not e.passed for e in mine)
+        checks = f"{len(mine) - bad}/{len(mine)} passed" if mine else ""
+        status = "materialized" if key in materialized else "NOT RUN"
+        print(f"{name:<48} {status:<13} {rows!s:>7}  {checks}")
+    warn = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failed)
+    print(f"\nchecks: {len(evaluations) - len(failed)} passed, {len(failed) - warn} failed, "
+          f"{warn} warnings")
+    for e in failed:
+        print(f"  {e.severity.value} {e.asset_key.to_user_string()}:{e.check_name}: "
+              f"{e.description or ''}")
+    print(f"raw rows quarantined: {counts.get('raw.quarantine', 0)}  "
+          f"(see raw.quarantine; loads in raw.load_log)")
+    print(f"\nwarehouse:  {settings.warehouse_path}")
+    print(f"published:  {settings.publish_dir / 'bazhong.duckdb'} (read-only snapshot)")
+    print(f"            {settings.publish_dir / 'parquet'}/*.parquet")
+    print(f"run:        {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f} s "
+          f"(run id {result.run_id}; history in `make ui`)")
+
+
+def run(settings: Settings) -> int:
+    import dagster as dg
+
+    prepare_dagster_home(settings)
+    with portal_for(settings) as settings:
+        from .definitions import ALL_ASSETS_JOB, build_definitions
+
+        started = time.monotonic()
+        defs = build_definitions(settings)
+        with dg.DagsterInstance.get() as instance:
+            result = defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
+                instance=instance, raise_on_error=False,
+                # step-level progress, not Dagster's DEBUG event stream
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        print_summary(result, settings, time.monotonic() - started)
+    return 0 if result.success else 1
+
+
+def ui(settings: Settings, port: int) -> int:
+    prepare_dagster_home(settings)
+    with portal_for(settings):
+        cmd = [str(REPO_DIR / ".venv" / "bin" / "dagster"), "dev", "-h", "127.0.0.1",
+               "-p", str(port), "-m", "orchestration.definitions"]
+        if not os.path.exists(cmd[0]):
+            cmd[0] = "dagster"
+        with contextlib.suppress(KeyboardInterrupt):
+            return subprocess.call(cmd, cwd=REPO_DIR)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="materialize every asset and print a summary")
+    ui_parser = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
+    ui_parser.add_argument("--port", type=int, default=3000)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "run":
+        return run(settings)
+    return ui(settings, args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Raw layer: one ingestion asset per catalog dataset, each guarded by a blocking GX check."""
+
+
+from pathlib import Path
+
+import dagster as dg
+
+from expectations import ValidationOutcome, prepare_raw_frame, raw_suite, validate
+from ingestion import Dataset, FetchError, LoadError, land, load_catalog
+
+from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
+
+OWNERS = ["team:data-platform"]
+
+
+def raw_asset_key(ds: Dataset) -> dg.AssetKey:
+    return dg.AssetKey(["raw", ds.id])
+
+
+def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=raw_asset_key(ds),
+        group_name="raw",
+        owners=OWNERS,
+        description=f"{ds.title_zh} — {ds.title_en}. Fetched from {ds.department} "
+                    f"({ds.format}, {ds.encoding}) and landed as text in {ds.raw_table}; "
+                    "rejected rows go to raw.quarantine, every load to raw.load_log.",
+        kinds={"python", "duckdb"},
+        pool=WRITER_POOL,
+        metadata={"dataset_id": ds.id, "department": ds.department, "domain": ds.domain,
+                  "format": ds.format, "frequency": ds.frequency,
+                  "source": ds.url or f"drop folder: {ds.drop_glob}",
+                  "dagster/table_name": ds.raw_table},
+    )
+    def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+             sources: SourcesResource) -> dg.MaterializeResult:
+        try:
+            fetched = sources.fetch(ds)
+        except FetchError as exc:
+            raise dg.Failure(description=str(exc)) from exc
+        results = []
+        with warehouse.connect() as con:
+            for f in fetched:
+                try:
+                    results.append(land(con, ds, f, Path(sources.archive_dir)))
+                except LoadError as exc:
+                    raise dg.Failure(description=str(exc)) from exc
+                r = results[-1]
+                context.log.info(f"{ds.id}: {f.uri}: {r.status}, received {r.rows_received}, "
+                                 f"landed {r.rows_landed}, quarantined {r.rows_quarantined}")
+            total = con.execute(f"SELECT count(*) FROM {ds.raw_table}").fetchone()[0]
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": total,
+            "files_fetched": len(fetched),
+            "loads_landed": sum(r.status == "landed" for r in results),
+            "loads_unchanged": sum(r.status == "unchanged" for r in results),
+            "rows_landed": sum(r.rows_landed for r in results),
+            "rows_quarantined": sum(r.rows_quarantined for r in results),
+            "load_ids": [r.load_id for r in results if r.status == "landed"],
+        })
+
+    return _raw
+
+
+def latest_loads_sql(ds: Dataset) -> str:
+    # The newest landed load of each source file: exactly the batches downstream will read.
+    return f"""
+        SELECT load_id FROM raw.load_log
+        WHERE dataset_id = '{ds.id}' AND status = 'landed'
+        QUALIFY row_number() OVER (PARTITION BY source_uri ORDER BY fetched_at DESC, load_id DESC) = 1
+        ORDER BY load_id
+    """
+
+
+def build_raw_check(ds: Dataset) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=raw_asset_key(ds),
+        name="gx_raw_suite",
+        description=f"Great Expectations suite raw__{ds.id}, built from the catalog contract: "
+                    "columns, required values, numbers and ranges, known regions, unique "
+                    "natural key (errors block downstream), county completeness (warning).",
+        blocking=True,
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        suite = raw_suite(ds)
+        outcome = ValidationOutcome(suite=suite.name)
+        with warehouse.connect(read_only=True) as con:
+            load_ids = [r[0] for r in con.execute(latest_loads_sql(ds)).fetchall()]
+            for load_id in load_ids:
+                frame = con.execute(f"SELECT * FROM {ds.raw_table} WHERE _load_id = ?",
+                                    [load_id]).df()
+                outcome = outcome.merge(validate(prepare_raw_frame(ds, frame), suite, load_id))
+        if not load_ids:
+            return dg.AssetCheckResult(passed=True, metadata={"note": "no loads landed yet"})
+        severity = dg.AssetCheckSeverity.ERROR if outcome.errors else dg.AssetCheckSeverity.WARN
+        return dg.AssetCheckResult(
+            passed=not outcome.failures,
+            severity=severity,
+            description="; ".join(f.describe() for f in outcome.failures) or None,
+            metadata={"suite": suite.name, "loads_validated": load_ids,
+                      "expectations_evaluated": outcome.evaluated,
+                      "errors": len(outcome.errors), "warnings": len(outcome.warnings),
+                      "failures": [f.describe() for f in outcome.failures]},
+        )
+
+    return _check
+
+
+def build_raw_layer() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    datasets = load_catalog().values()
+    return [build_raw_asset(d) for d in datasets], [build_raw_check(d) for d in datasets]

@@ -1,0 +1,50 @@
+"""The one Dagster `Definitions` of the project.
+
+`build_definitions(settings)` is what tests call with their own data folder and portal;
+`defs` (module level) is what `dagster dev -m orchestration.definitions` loads, configured
+from the environment (see orchestration/settings.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from .assets.dbt import dbt_project, dbt_warehouse
+from .assets.publish import build_publish_asset
+from .assets.raw import build_raw_layer
+from .resources import SourcesResource, WarehouseResource
+from .settings import Settings
+
+ALL_ASSETS_JOB = "materialize_all"
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    settings = settings or Settings.from_env()
+    raw_assets, raw_checks = build_raw_layer()
+    mart_keys = [key for key in dbt_warehouse.keys if key.path[0] == "marts"]
+    publish = build_publish_asset(mart_keys, settings.publish_dir)
+    return dg.Definitions(
+        assets=[*raw_assets, dbt_warehouse, publish],
+        asset_checks=raw_checks,
+        jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all(),
+                                  description="Every asset and check, sources to published files.")],
+        # One process, steps in order: at this scale start-up, not data, is the cost, and
+        # it keeps the DuckDB file to one writer by construction.
+        executor=dg.in_process_executor,
+        resources={
+            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+            "sources": SourcesResource(portal_url=settings.portal_url,
+                                       drop_dir=str(settings.drop_dir),
+                                       archive_dir=str(settings.archive_dir)),
+            # dbt from this environment, found without relying on PATH being activated.
+            "dbt": DbtCliResource(project_dir=dbt_project,
+                                  dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,54 @@
+"""Dagster resources: the DuckDB warehouse and the department sources."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from ingestion import Dataset, FetchedFile, FileDropConnector, HttpConnector
+
+# Writers share this Dagster pool (limit 1 in dagster.yaml): DuckDB has one writer at a time.
+WRITER_POOL = "duckdb_writer"
+
+# Nothing in a run may download DuckDB extensions.
+DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The working DuckDB file. Writers hold it only inside `connect()`."""
+
+    path: str
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.path, read_only=read_only, config=DUCKDB_OFFLINE)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """Where department data comes from: the portal base URL for `{portal}` catalog URLs, the
+    drop folder for file-drop datasets, and HTTP retry settings."""
+
+    portal_url: str
+    drop_dir: str
+    archive_dir: str
+    attempts: int = 4
+    backoff_seconds: float = 1.0
+    connect_timeout_seconds: float = 5.0
+    read_timeout_seconds: float = 60.0
+
+    def fetch(self, ds: Dataset) -> list[FetchedFile]:
+        if ds.drop_glob:
+            return list(FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob))
+        http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
+                             read_timeout=self.read_timeout_seconds,
+                             attempts=self.attempts, backoff=self.backoff_seconds)
+        return [http.fetch(ds.id, ds.resolve_url(self.portal_url))]

@@ -1,0 +1,42 @@
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from ingestion.catalog import SAMPLE_DATA_DIR
+from ingestion.portal import serve_portal
+from orchestration.definitions import ALL_ASSETS_JOB, build_definitions
+from orchestration.settings import Settings
+
+
+class Pipeline:
+    """The whole graph against a temp data folder and a portal serving a temp copy of the
+    sample data (so a test can change what the 'department' publishes)."""
+
+    def __init__(self, tmp: Path, portal_url: str, portal_root: Path):
+        self.settings = Settings(data_dir=tmp / "data", portal_url=portal_url,
+                                 drop_dir=tmp / "drop")
+        self.portal_root = portal_root
+        self.defs = build_definitions(self.settings)
+        self.instance = dg.DagsterInstance.ephemeral()
+
+    def run(self) -> dg.ExecuteInProcessResult:
+        return self.defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
+            instance=self.instance, raise_on_error=False)
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        with duckdb.connect(str(self.settings.warehouse_path), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def publish(self, relative: str, data: bytes) -> None:
+        (self.portal_root / relative).write_bytes(data)
+
+
+@pytest.fixture
+def pipeline(tmp_path):
+    root = tmp_path / "portal"
+    shutil.copytree(SAMPLE_DATA_DIR, root)
+    with serve_portal(root=root) as url:
+        yield Pipeline(tmp_path, url, root)

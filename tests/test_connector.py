@@ -1,0 +1,68 @@
+"""HTTP connector against a real loopback server (pytest-httpserver): retries and errors."""
+
+import time
+
+import pytest
+from werkzeug import Response
+
+from ingestion import FetchError, HttpConnector
+
+FAST = HttpConnector(attempts=3, backoff=0.01, connect_timeout=2, read_timeout=2)
+
+
+def test_retries_a_503_then_succeeds(httpserver):
+    httpserver.expect_ordered_request("/data.csv").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/data.csv").respond_with_data("年份\n2024\n", status=200)
+    fetched = FAST.fetch("demo", httpserver.url_for("/data.csv"))
+    assert fetched.data == "年份\n2024\n".encode()
+    assert len(httpserver.log) == 2
+
+
+def test_429_honours_retry_after(httpserver):
+    httpserver.expect_ordered_request("/d").respond_with_response(
+        Response("slow down", status=429, headers={"Retry-After": "1"}))
+    httpserver.expect_ordered_request("/d").respond_with_data("ok")
+    started = time.monotonic()
+    assert FAST.fetch("demo", httpserver.url_for("/d")).data == b"ok"
+    assert time.monotonic() - started >= 1.0
+
+
+def test_fails_with_a_clear_message_after_the_last_try(httpserver):
+    httpserver.expect_request("/data.csv").respond_with_data("down", status=503)
+    with pytest.raises(FetchError) as err:
+        FAST.fetch("waste_demo", httpserver.url_for("/data.csv"))
+    message = str(err.value)
+    assert "waste_demo" in message and "/data.csv" in message
+    assert "failed after 3 attempts" in message and "503" in message
+    assert len(httpserver.log) == 3
+
+
+def test_client_errors_are_not_retried(httpserver):
+    httpserver.expect_request("/missing.csv").respond_with_data("no", status=404)
+    with pytest.raises(FetchError, match="HTTP 404.*not retried"):
+        FAST.fetch("demo", httpserver.url_for("/missing.csv"))
+    assert len(httpserver.log) == 1
+
+
+def test_401_is_reported_as_a_credentials_problem(httpserver):
+    httpserver.expect_request("/secret").respond_with_data("no", status=401)
+    with pytest.raises(FetchError, match="401.*credentials"):
+        FAST.fetch("demo", httpserver.url_for("/secret"))
+
+
+def test_read_timeout_is_bounded_and_retried(httpserver):
+    def slow(_request):
+        time.sleep(1.5)
+        return Response("late")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    connector = HttpConnector(attempts=2, backoff=0.01, connect_timeout=1, read_timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="ReadTimeout"):
+        connector.fetch("demo", httpserver.url_for("/slow"))
+    assert time.monotonic() - started < 10
+
+
+def test_connection_refused_is_retried_then_reported():
+    with pytest.raises(FetchError, match="failed after 3 attempts.*ConnectionError"):
+        FAST.fetch("demo", "http://127.0.0.1:9/nothing-listens-here")

@@ -1,0 +1,45 @@
+"""The Dagster definitions load and are complete; the catalog and dbt agree."""
+
+import dagster as dg
+
+from ingestion.catalog import dbt_sources, dbt_sources_path, load_catalog
+from orchestration.definitions import build_definitions
+
+
+def _graph():
+    return build_definitions().resolve_asset_graph()
+
+
+def test_every_asset_has_group_description_and_owner():
+    graph = _graph()
+    keys = graph.get_all_asset_keys()
+    assert keys
+    for key in keys:
+        node = graph.get(key)
+        assert node.group_name and node.group_name != "default", key
+        assert node.description, key
+        assert node.owners, key
+
+
+def test_every_dbt_source_is_an_ingestion_asset():
+    graph = _graph()
+    raw_keys = {dg.AssetKey(["raw", ds.id]) for ds in load_catalog().values()}
+    sources = {parent for key in graph.get_all_asset_keys() if key.path[0] == "staging"
+               for parent in graph.get(key).parent_keys if parent.path[0] == "raw"}
+    assert sources == raw_keys  # every catalog dataset feeds staging, through its own asset
+    for key in raw_keys:
+        assert graph.get(key).is_materializable, f"{key} is not produced by an ingestion asset"
+
+
+def test_each_raw_asset_has_a_blocking_gx_check():
+    defs = build_definitions()
+    checks = {spec.asset_key: spec for c in defs.asset_checks for spec in c.check_specs}
+    for ds in load_catalog().values():
+        spec = checks[dg.AssetKey(["raw", ds.id])]
+        assert spec.blocking
+
+
+def test_generated_dbt_sources_are_up_to_date():
+    for domain in {d.domain for d in load_catalog().values()}:
+        assert dbt_sources_path(domain).read_text(encoding="utf-8") == dbt_sources(domain), (
+            "run `make catalog`: dbt sources are generated from ingestion/sources.yml")

@@ -1,0 +1,133 @@
+"""Raw landing: every row received is landed or quarantined with a rule and a message that
+names source, file, line and field; whole-file problems fail loudly and land nothing."""
+
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from ingestion import FetchedFile, FileDropConnector, LoadError, land, load_catalog
+
+DOMESTIC = load_catalog()["waste_domestic_waste"]
+INDUSTRIAL = load_catalog()["waste_industrial_solid_waste"]
+HEADER = "年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"
+
+
+def fetched(text: str, encoding: str = "utf-8", uri: str = "http://portal/domestic.csv"):
+    return FetchedFile(uri, text.encode(encoding), datetime.now(UTC))
+
+
+@pytest.fixture
+def con():
+    with duckdb.connect(":memory:") as c:
+        yield c
+
+
+def quarantine(con):
+    return con.execute("SELECT row_number, rule, field, message FROM raw.quarantine "
+                       "ORDER BY row_number").fetchall()
+
+
+def test_clean_file_lands_every_row_as_text_with_load_columns(con, tmp_path):
+    result = land(con, DOMESTIC, fetched(HEADER + "2024,巴州区,20.5,20.4,样例数据\n"), tmp_path)
+    assert (result.status, result.rows_received, result.rows_landed) == ("landed", 1, 1)
+    row = con.execute("SELECT year, region, collected, _row_number, _source_sha256, _load_id "
+                      "FROM raw.waste_domestic_waste").fetchone()
+    assert row[:4] == ("2024", "巴州区", "20.5", 2)
+    assert row[4] == result.sha256 and row[5] == result.load_id
+    archived = tmp_path / DOMESTIC.id / f"{result.sha256}.csv"
+    assert archived.read_bytes() == fetched(HEADER + "2024,巴州区,20.5,20.4,样例数据\n").data
+
+
+def test_bad_rows_go_to_quarantine_with_rule_line_and_field(con, tmp_path):
+    text = HEADER + "\n".join([
+        "2024,巴州区,20.5,20.4,",        # line 2: fine
+        "2024,成都市,1,1,",              # line 3: unknown region
+        "2024,恩阳区,abc,1,",            # line 4: not a number
+        "2024,通江县,-3,1,",             # line 5: negative tonnage
+        "2024,巴州,9,9,",                # line 6: same key as line 2 (巴州 = 巴州区)
+        "2024,南江县,,1,",               # line 7: required value missing
+        "2024,平昌县,1,1",               # line 8: too few cells
+        "二〇二四,平昌县,1,1,",          # line 9: not a year
+    ]) + "\n"
+    result = land(con, DOMESTIC, fetched(text), tmp_path)
+    assert (result.rows_received, result.rows_landed, result.rows_quarantined) == (8, 1, 7)
+    rows = quarantine(con)
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (3, "unknown_region", "region"),
+        (4, "not_a_number", "collected"),
+        (5, "below_minimum", "collected"),
+        (6, "duplicate_key", "year,region"),
+        (7, "required_missing", "collected"),
+        (8, "ragged_row", None),
+        (9, "invalid_year", "year"),
+    ]
+    for _, _, _, message in rows:
+        assert message.startswith("waste_domestic_waste: http://portal/domestic.csv: line ")
+    assert "成都市" in rows[0][3] and "line 2" in rows[3][3]
+    log = con.execute("SELECT rows_received, rows_landed, rows_quarantined, status "
+                      "FROM raw.load_log").fetchone()
+    assert log == (8, 1, 7, "landed")
+
+
+def test_full_width_digits_short_names_and_missing_markers_are_accepted(con, tmp_path):
+    text = HEADER + "２０２４,　平昌　,１，２３４.５,—,\n"
+    with pytest.raises(AssertionError):  # harmless_treated is required: '—' is missing
+        assert land(con, DOMESTIC, fetched(text), tmp_path).rows_landed == 1
+    ok = HEADER + "２０２４,　平昌　,１，２３４.５,１２００,\n"
+    result = land(con, DOMESTIC, fetched(ok), tmp_path)
+    assert result.rows_landed == 1
+    # raw keeps the cell exactly as received
+    assert con.execute("SELECT region, collected FROM raw.waste_domestic_waste").fetchone() == (
+        "　平昌　", "１，２３４.５")
+
+
+def test_same_bytes_are_never_landed_twice(con, tmp_path):
+    f = fetched(HEADER + "2024,巴州区,20.5,20.4,\n")
+    first = land(con, DOMESTIC, f, tmp_path)
+    again = land(con, DOMESTIC, fetched(HEADER + "2024,巴州区,20.5,20.4,\n"), tmp_path)
+    assert again.status == "unchanged" and again.load_id == first.load_id
+    assert con.execute("SELECT count(*) FROM raw.waste_domestic_waste").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM raw.load_log").fetchone()[0] == 1
+
+
+def test_missing_required_column_fails_the_file_and_lands_nothing(con, tmp_path):
+    text = "年份,县区,生活垃圾清运量(吨),无害化处理量(万吨)\n2024,巴州区,205000,20.4\n"
+    with pytest.raises(LoadError) as err:
+        land(con, DOMESTIC, fetched(text), tmp_path)
+    assert "line 1" in str(err.value) and "生活垃圾清运量(万吨)" in str(err.value)
+    assert con.execute("SELECT count(*) FROM raw.waste_domestic_waste").fetchone()[0] == 0
+    assert con.execute("SELECT status, error IS NOT NULL FROM raw.load_log").fetchone() == (
+        "failed", True)
+
+
+def test_wrong_encoding_is_a_clear_error(con, tmp_path):
+    text = "年份,地区,产生量(万吨)\n2024,巴州区,1\n"
+    with pytest.raises(LoadError, match="line 1: bytes are not valid utf-8"):
+        land(con, DOMESTIC, fetched(text, encoding="gb18030"), tmp_path)
+
+
+def test_gb18030_file_with_unknown_extra_column_keeps_it(con, tmp_path):
+    text = ("年份,地区,产生量(万吨),综合利用量(万吨),其中利用往年贮存量(万吨),备注\n"
+            "2024,南江县,40.1,30.2,1.1,核实数\n")
+    result = land(con, INDUSTRIAL, fetched(text, encoding="gb18030"), tmp_path)
+    assert result.rows_landed == 1
+    extra, disposed = con.execute(
+        "SELECT _extra, disposed FROM raw.waste_industrial_solid_waste").fetchone()
+    assert extra == '{"备注": "核实数"}' and disposed is None
+
+
+def test_file_drop_connector_lands_each_file_once(con, tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "2023.csv").write_text(HEADER + "2023,巴州区,20,19,\n", encoding="utf-8")
+    (drop / "2024.csv").write_text(HEADER + "2024,巴州区,21,20,\n", encoding="utf-8")
+    (drop / "notes.txt").write_text("not data")
+    connector = FileDropConnector(drop)
+    for _ in range(2):  # the second pass finds the same bytes and lands nothing
+        results = [land(con, DOMESTIC, f, tmp_path / "archive")
+                   for f in connector.fetch_all(DOMESTIC.id, "*.csv")]
+    assert [r.status for r in results] == ["unchanged", "unchanged"]
+    assert con.execute("SELECT count(*) FROM raw.waste_domestic_waste").fetchone()[0] == 2
+    uris = [r[0] for r in con.execute("SELECT source_uri FROM raw.load_log ORDER BY 1").fetchall()]
+    assert uris[0].startswith("file://") and uris[0].endswith("2023.csv")

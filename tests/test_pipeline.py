@@ -1,0 +1,118 @@
+"""The whole graph on the sample data, fetched over HTTP from the local portal, in a temp dir."""
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from orchestration.assets.publish import SNAPSHOT_NAME
+
+MART = "marts.mart_solid_waste_utilization"
+REGIONS = {"511900", "511902", "511903", "511921", "511922", "511923"}
+DOMESTIC_CSV = "waste/domestic_waste.csv"
+
+
+def mart_rows(pipeline) -> list[tuple]:
+    return pipeline.query(f"SELECT * FROM {MART} ORDER BY region_code, year")
+
+
+def test_full_run_builds_the_mart_and_publishes_it(pipeline):
+    result = pipeline.run()
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations and all(e.passed for e in evaluations)
+
+    # the mart: every region, every sample year, rates in range, city derived from counties
+    rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
+                          "GROUP BY ALL")
+    assert {r[0] for r in rows} == REGIONS
+    assert all(r[1:] == (10, 2015, 2024) for r in rows)
+    city, counties = pipeline.query(f"""
+        SELECT sum(gisw_generated_t) FILTER (WHERE region_code = '511900'),
+               sum(gisw_generated_t) FILTER (WHERE region_code <> '511900')
+        FROM {MART} WHERE year = 2024""")[0]
+    assert abs(city - counties) < 1e-6
+    assert pipeline.query(f"SELECT DISTINCT provenance FROM {MART}") == [("sample",)]
+
+    # the published snapshot opens read-only and holds exactly the mart
+    snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        published = con.execute(
+            "SELECT * FROM mart_solid_waste_utilization ORDER BY region_code, year").fetchall()
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert published == mart_rows(pipeline)
+    assert tables == {"mart_solid_waste_utilization", "fct_indicator_observation"}
+    parquet = pl.read_parquet(pipeline.settings.publish_dir / "parquet" /
+                              "mart_solid_waste_utilization.parquet")
+    assert parquet.sort(["region_code", "year"]).rows() == published
+    assert not list(pipeline.settings.publish_dir.glob(".*tmp"))  # no temp files left
+
+
+def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
+    assert pipeline.run().success
+    first = mart_rows(pipeline)
+    loads = pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
+
+    assert pipeline.run().success  # same bytes from the portal
+    assert pipeline.query("SELECT count(*) FROM raw.load_log")[0][0] == loads
+    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 50
+    assert mart_rows(pipeline) == first
+
+    # the department revises 2024 for 巴州区: 12.0 → a new vintage, staging keeps the latest
+    path = pipeline.portal_root / DOMESTIC_CSV
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("2024,巴州区,"))
+    cells = lines[i].split(",")
+    cells[2], cells[3] = "30.00", "29.70"
+    lines[i] = ",".join(cells)
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+    assert pipeline.run().success
+    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 100
+    assert pipeline.query(
+        "SELECT domestic_waste_collected_t, domestic_waste_harmless_treatment_rate_pct, "
+        f"is_revised FROM {MART} WHERE region_code = '511902' AND year = 2024") == [
+        (300000.0, 99.0, True)]
+    assert pipeline.query(
+        "SELECT obs_status FROM marts.fct_indicator_observation WHERE ref_area = '511902' "
+        "AND time_period = '2024' AND indicator_code = 'urban_domestic_waste_collected'") == [
+        ("R",)]
+
+
+def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline):
+    assert pipeline.run().success
+    snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
+    before = snapshot.read_bytes()
+
+    # every row unusable: all land in quarantine, the batch is empty, the GX gate says no
+    header = (pipeline.portal_root / DOMESTIC_CSV).read_text(encoding="utf-8").splitlines()[0]
+    pipeline.publish(DOMESTIC_CSV, (header + "\n2024,成都市,1,1,\n2024,重庆,1,1,\n").encode())
+    result = pipeline.run()
+    assert not result.success or any(not e.passed for e in result.get_asset_check_evaluations())
+
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [(e.asset_key, e.severity) for e in failed] == [
+        (dg.AssetKey(["raw", "waste_domestic_waste"]), dg.AssetCheckSeverity.ERROR)]
+    assert "expect_table_row_count_to_be_between" in failed[0].description
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["marts", "mart_solid_waste_utilization"]) not in materialized
+    assert dg.AssetKey(["published", "marts_snapshot"]) not in materialized
+    assert snapshot.read_bytes() == before
+
+    # nothing lost: both rows are in quarantine with their rule
+    assert pipeline.query("SELECT rule, count(*) FROM raw.quarantine GROUP BY rule") == [
+        ("unknown_region", 2)]
+
+
+def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeline):
+    path = pipeline.portal_root / DOMESTIC_CSV
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(x for x in lines if not x.startswith("2024,平昌县")) + "\n",
+                    encoding="utf-8")
+    result = pipeline.run()
+    assert result.success  # a warning does not block
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [(e.asset_key.path[-1], e.severity) for e in failed] == [
+        ("waste_domestic_waste", dg.AssetCheckSeverity.WARN)]
+    assert pipeline.query(
+        f"SELECT domestic_waste_collected_t FROM {MART} WHERE region_code = '511900' "
+        "AND year = 2024") == [(None,)]
