@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-# Offline and quiet: no telemetry from dbt, GX or Dagster (dagster.yaml also disables it).
+# Offline and quiet: no telemetry from dbt, GX or Dagster (orchestration/dagster.yaml also disables it).
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false

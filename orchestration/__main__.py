@@ -51,33 +51,41 @@ def warehouse_counts(path: str) -> dict[str, int]:
         con.close()
 
 
+LAYER_ORDER = ["raw", "reference", "staging", "intermediate", "marts", "published"]
+
+
 def print_summary(result, settings: Settings, seconds: float) -> None:
     import dagster as dg
 
     counts = warehouse_counts(str(settings.warehouse_path)) \
         if settings.warehouse_path.exists() else {}
-    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    planned = result.dagster_run.asset_selection or materialized
+    events = {e.asset_key: e for e in result.get_asset_materialization_events()}
+    planned = result.dagster_run.asset_selection or set(events)
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
+
+    def order(key):
+        layer = key.path[0]
+        return (LAYER_ORDER.index(layer) if layer in LAYER_ORDER else 99, key.to_user_string())
+
     print(f"\n{'asset':<48} {'status':<13} {'rows':>7}  checks")
-    for key in sorted(planned, key=lambda k: k.to_user_string()):
-        name = key.to_user_string()
-        table = ".".join(key.path) if key.path[0] != "published" else None
-        rows = counts.get(table, "") if table else ""
+    for key in sorted(planned, key=order):
+        event = events.get(key)
+        row_count = event.materialization.metadata.get("dagster/row_count") if event else None
+        rows = row_count.value if row_count else counts.get(".".join(key.path), "")
         mine = [e for e in evaluations if e.asset_key == key]
         bad = sum(not e.passed for e in mine)
         checks = f"{len(mine) - bad}/{len(mine)} passed" if mine else ""
-        status = "materialized" if key in materialized else "NOT RUN"
-        print(f"{name:<48} {status:<13} {rows!s:>7}  {checks}")
+        status = "materialized" if event else "NOT RUN"
+        print(f"{key.to_user_string():<48} {status:<13} {rows!s:>7}  {checks}")
     warn = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failed)
     print(f"\nchecks: {len(evaluations) - len(failed)} passed, {len(failed) - warn} failed, "
           f"{warn} warnings")
     for e in failed:
         print(f"  {e.severity.value} {e.asset_key.to_user_string()}:{e.check_name}: "
               f"{e.description or ''}")
-    print(f"raw rows quarantined: {counts.get('raw.quarantine', 0)}  "
-          f"(see raw.quarantine; loads in raw.load_log)")
+    print(f"raw rows quarantined (all loads): {counts.get('raw.quarantine', 0)}; "
+          "see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")
     print(f"published:  {settings.publish_dir / 'bazhong.duckdb'} (read-only snapshot)")
     print(f"            {settings.publish_dir / 'parquet'}/*.parquet")

@@ -11,7 +11,7 @@ import duckdb
 
 from ingestion import Dataset, FetchedFile, FileDropConnector, HttpConnector
 
-# Writers share this Dagster pool (limit 1 in dagster.yaml): DuckDB has one writer at a time.
+# Writers share this Dagster pool (limit 1 in orchestration/dagster.yaml): DuckDB has one writer at a time.
 WRITER_POOL = "duckdb_writer"
 
 # Nothing in a run may download DuckDB extensions.

@@ -55,9 +55,9 @@ class Settings:
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
-    """Make $DAGSTER_HOME hold the repo's dagster.yaml (telemetry off, one writer pool)."""
+    """Make $DAGSTER_HOME hold orchestration/dagster.yaml (telemetry off, one writer pool)."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO_DIR / "dagster.yaml", home / "dagster.yaml")
+    shutil.copyfile(REPO_DIR / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
     return home

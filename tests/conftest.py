@@ -1,4 +1,6 @@
+import ipaddress
 import shutil
+import socket
 from pathlib import Path
 
 import dagster as dg
@@ -40,3 +42,22 @@ def pipeline(tmp_path):
     shutil.copytree(SAMPLE_DATA_DIR, root)
     with serve_portal(root=root) as url:
         yield Pipeline(tmp_path, url, root)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Tests reach nothing but this machine: any other address fails the test."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                is_loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                is_loopback = host == "localhost"
+            if not is_loopback:
+                raise AssertionError(f"network access outside loopback: {address}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

@@ -43,3 +43,18 @@ def test_generated_dbt_sources_are_up_to_date():
     for domain in {d.domain for d in load_catalog().values()}:
         assert dbt_sources_path(domain).read_text(encoding="utf-8") == dbt_sources(domain), (
             "run `make catalog`: dbt sources are generated from ingestion/sources.yml")
+
+
+def test_telemetry_is_switched_off_by_the_project():
+    import os
+
+    import yaml
+
+    from orchestration.settings import REPO_DIR
+
+    config = yaml.safe_load((REPO_DIR / "orchestration" / "dagster.yaml").read_text())
+    assert config["telemetry"]["enabled"] is False
+    assert config["concurrency"]["pools"]["default_limit"] == 1
+    assert os.environ["DO_NOT_TRACK"] == "1"
+    assert os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"].lower() == "false"
+    assert os.environ["GX_ANALYTICS_ENABLED"].lower() == "false"

@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from orchestration.__main__ import print_summary
 from orchestration.assets.publish import SNAPSHOT_NAME
 
 MART = "marts.mart_solid_waste_utilization"
@@ -15,9 +16,13 @@ def mart_rows(pipeline) -> list[tuple]:
     return pipeline.query(f"SELECT * FROM {MART} ORDER BY region_code, year")
 
 
-def test_full_run_builds_the_mart_and_publishes_it(pipeline):
+def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
     result = pipeline.run()
     assert result.success
+    print_summary(result, pipeline.settings, 1.0)
+    summary = capsys.readouterr().out
+    assert "marts/mart_solid_waste_utilization" in summary and "NOT RUN" not in summary
+    assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations)
 
