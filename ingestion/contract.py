@@ -11,11 +11,11 @@ from .catalog import Dataset, normalize_name, region_aliases
 from .parsers import LoadError, ParsedTable
 
 # Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
-MISSING_MARKERS = {"", "-", "—", "–", "－", "…", "...", "/", "／", "空"}
+MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "－", "…", "...", "/", "空"))
 
 
 def is_missing(value: str | None) -> bool:
-    return value is None or normalize_name(value) in {normalize_name(m) for m in MISSING_MARKERS}
+    return value is None or normalize_name(value) in MISSING_MARKERS
 
 
 def parse_number(value: str) -> float | None:

@@ -131,3 +131,17 @@ def test_file_drop_connector_lands_each_file_once(con, tmp_path):
     assert con.execute("SELECT count(*) FROM raw.waste_domestic_waste").fetchone()[0] == 2
     uris = [r[0] for r in con.execute("SELECT source_uri FROM raw.load_log ORDER BY 1").fetchall()]
     assert uris[0].startswith("file://") and uris[0].endswith("2023.csv")
+
+
+def test_sources_resource_reads_a_drop_dataset_from_the_drop_folder(tmp_path):
+    from dataclasses import replace
+
+    from orchestration.resources import SourcesResource
+
+    drop_ds = replace(DOMESTIC, url=None, drop_glob="zjj/domestic_*.csv")
+    (tmp_path / "zjj").mkdir()
+    (tmp_path / "zjj" / "domestic_2024.csv").write_text(HEADER + "2024,巴州区,21,20,\n")
+    sources = SourcesResource(portal_url="http://127.0.0.1:1", drop_dir=str(tmp_path),
+                              archive_dir=str(tmp_path / "archive"))
+    files = sources.fetch(drop_ds)
+    assert [f.uri.rsplit("/", 1)[-1] for f in files] == ["domestic_2024.csv"]
