@@ -1,5 +1,8 @@
 """The whole graph on the sample data, fetched over HTTP from the local portal, in a temp dir."""
 
+import csv
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -10,6 +13,8 @@ from orchestration.assets.publish import SNAPSHOT_NAME
 MART = "marts.mart_solid_waste_utilization"
 REGIONS = {"511900", "511902", "511903", "511921", "511922", "511923"}
 DOMESTIC_CSV = "waste/domestic_waste.csv"
+SHARED_TARGETS = Path(__file__).resolve().parents[2] / "shared" / "plan_targets.csv"
+SEED_TARGETS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "plan_targets.csv"
 
 
 def mart_rows(pipeline) -> list[tuple]:
@@ -45,11 +50,32 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
             "SELECT * FROM mart_solid_waste_utilization ORDER BY region_code, year").fetchall()
         tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
     assert published == mart_rows(pipeline)
-    assert tables == {"mart_solid_waste_utilization", "fct_indicator_observation"}
+    assert tables == {"mart_solid_waste_utilization", "fct_indicator_observation",
+                      "mart_target_progress"}
     parquet = pl.read_parquet(pipeline.settings.publish_dir / "parquet" /
                               "mart_solid_waste_utilization.parquet")
     assert parquet.sort(["region_code", "year"]).rows() == published
     assert not list(pipeline.settings.publish_dir.glob(".*tmp"))  # no temp files left
+
+
+def test_every_plan_target_is_tracked_for_the_city(pipeline):
+    assert pipeline.run().success
+    with open(SHARED_TARGETS if SHARED_TARGETS.exists() else SEED_TARGETS, encoding="utf-8") as fh:
+        target_ids = {row["target_id"] for row in csv.DictReader(fh)}
+    progress = dict(pipeline.query(
+        "SELECT target_id, status FROM marts.mart_target_progress WHERE region_code = '511900'"))
+    assert set(progress) == target_ids and len(target_ids) == 65
+    # waste targets have sample data; nothing else is ingested yet, and nothing is made up
+    assert {t for t, s in progress.items() if s != "no_data"} == {"T61", "T62"}
+    assert pipeline.query(
+        "SELECT count(*) FROM marts.mart_target_progress WHERE status = 'no_data' "
+        "AND (latest_value IS NOT NULL OR projected_value IS NOT NULL)") == [(0,)]
+    # county rows only where the indicator exists at county level
+    assert pipeline.query(
+        "SELECT count(DISTINCT region_code) FROM marts.mart_target_progress "
+        "WHERE target_id = 'T61'") == [(6,)]
+    assert pipeline.query(
+        "SELECT count(*) FROM marts.mart_target_progress WHERE target_id = 'T01'") == [(1,)]
 
 
 def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
@@ -111,8 +137,10 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
 def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeline):
     path = pipeline.portal_root / DOMESTIC_CSV
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(x for x in lines if not x.startswith("2024,平昌县")) + "\n",
-                    encoding="utf-8")
+    lines = [x for x in lines if not x.startswith("2024,平昌县")]
+    # and a department writing full-width digits and spaces: mapped and parsed all the same
+    lines = [x.replace("2023,通江,", "２０２３,　通江　,") for x in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = pipeline.run()
     assert result.success  # a warning does not block
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
@@ -121,3 +149,6 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
     assert pipeline.query(
         f"SELECT domestic_waste_collected_t FROM {MART} WHERE region_code = '511900' "
         "AND year = 2024") == [(None,)]
+    assert pipeline.query(
+        f"SELECT count(*) FROM {MART} WHERE region_code = '511921' AND year = 2023 "
+        "AND domestic_waste_collected_t > 0") == [(1,)]

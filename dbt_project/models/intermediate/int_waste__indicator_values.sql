@@ -30,7 +30,8 @@ with county_amounts as (
 counties as (
     select region_code, parent_code, count(*) over (partition by parent_code) as siblings
     from {{ ref('regions') }}
-    where parent_code is not null
+    -- functional zones overlap the districts: never part of the sum
+    where region_level in ('district', 'county')
 ),
 
 city_amounts as (

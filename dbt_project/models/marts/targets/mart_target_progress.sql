@@ -1,0 +1,155 @@
+-- Progress of every plan target, for the city and (where the indicator exists at county
+-- level) each county/district. The status rule is documented in _targets__models.yml.
+{% set tolerance = 0.05 %}   {# '~' targets: within ±5% of the target value counts as met #}
+{% set at_risk_ratio = 0.8 %} {# projected to cover ≥80% of the remaining gap: at risk #}
+{% set trend_years = 5 %}     {# projection: linear trend over the last observed years #}
+
+with targets as (
+    select * from {{ ref('int_plan_targets') }}
+),
+
+series as (
+    select * from {{ ref('int_target_progress__series') }}
+    where measure is not null
+),
+
+target_regions as (
+    select targets.*, regions.region_code, regions.name_zh as region_name_zh,
+           regions.name_en as region_name_en, regions.region_level
+    from targets
+    inner join {{ ref('regions') }} as regions
+        on regions.region_level = 'city'
+        or (targets.county_level and regions.region_level in ('district', 'county'))
+),
+
+latest as (
+    select
+        target_id, region_code,
+        max(year) as latest_year,
+        arg_max(measure, year) as latest_value,
+        arg_max(indicator_value, year) as latest_indicator_value,
+        -- sample wins: a target judged on any sample figure is sample
+        case when bool_or(provenance = 'sample') then 'sample'
+             when bool_or(provenance = 'derived') then 'derived'
+             else 'published' end as provenance
+    from series
+    group by all
+),
+
+recent as (
+    select *, row_number() over (partition by target_id, region_code order by year desc) as recency
+    from series
+),
+
+trend as (
+    select
+        target_id, region_code,
+        count(*) as trend_points,
+        regr_slope(measure, year) as slope,
+        regr_intercept(measure, year) as intercept
+    from recent
+    where recency <= {{ trend_years }}
+    group by all
+),
+
+baseline as (
+    select
+        series.target_id,
+        series.region_code,
+        any_value(series.baseline_indicator_value) as baseline_indicator_value,
+        max(series.measure) filter (where series.year = targets.baseline_year) as baseline_value
+    from series
+    inner join targets using (target_id)
+    group by series.target_id, series.region_code
+),
+
+assembled as (
+    select
+        target_regions.*,
+        baseline.baseline_indicator_value,
+        baseline.baseline_value,
+        -- "not below the present level": the baseline is the target
+        case when target_regions.target_kind = 'not_below_baseline'
+             then baseline.baseline_value else target_regions.target_value end
+            as effective_target_value,
+        latest.latest_year,
+        latest.latest_value,
+        latest.latest_indicator_value,
+        latest.provenance,
+        trend.trend_points,
+        case when coalesce(trend.trend_points, 0) < 2 then null
+             -- a share cannot pass 100%: the straight line is cut there (least() would
+             -- skip a NULL, hence the guard above)
+             when target_regions.unit = '%'
+                 then least(100, trend.intercept + trend.slope * target_regions.target_year)
+             else trend.intercept + trend.slope * target_regions.target_year
+        end as projected_value
+    from target_regions
+    left join latest using (target_id, region_code)
+    left join trend using (target_id, region_code)
+    left join baseline using (target_id, region_code)
+),
+
+judged as (
+    select
+        *,
+        {{ target_met('latest_value', 'comparator', 'effective_target_value', tolerance) }}
+            as latest_meets_target,
+        {{ target_met('projected_value', 'comparator', 'effective_target_value', tolerance) }}
+            as projection_meets_target,
+        -- share of the remaining gap the trend is expected to close by the target year
+        case when comparator <> '~'
+             then (projected_value - latest_value) / nullif(effective_target_value - latest_value, 0)
+        end as anticipated_progress_ratio
+    from assembled
+)
+
+select
+    target_id,
+    indicator_code,
+    target_indicator_zh,
+    target_indicator_en,
+    domain,
+    region_code,
+    region_name_zh,
+    region_name_en,
+    region_level,
+    comparator,
+    target_year,
+    effective_target_value as target_value,
+    unit,
+    target_kind,
+    baseline_year,
+    round(baseline_value, 4) as baseline_value,
+    baseline_indicator_value,
+    indicator_unit,
+    latest_year,
+    round(latest_value, 4) as latest_value,
+    latest_indicator_value,
+    -- rounded to 4 decimals: the inputs carry no more precision than that
+    round(case comparator
+        when '<=' then latest_value - effective_target_value
+        when '~' then abs(latest_value - effective_target_value)
+        else effective_target_value - latest_value
+    end, 4) as gap_to_target,
+    round(case when latest_year < target_year
+         then (effective_target_value - latest_value) / (target_year - latest_year)
+    end, 4) as required_annual_change,
+    round(projected_value, 4) as projected_value,
+    trend_points,
+    case
+        when latest_value is null or effective_target_value is null then 'no_data'
+        when latest_meets_target then 'achieved'
+        when latest_year >= target_year then 'off_track'
+        when projected_value is null then 'at_risk'
+        when projection_meets_target then 'on_track'
+        when comparator = '~'
+             and abs(projected_value - effective_target_value)
+                 <= 2 * {{ tolerance }} * abs(effective_target_value) then 'at_risk'
+        when anticipated_progress_ratio >= {{ at_risk_ratio }} then 'at_risk'
+        else 'off_track'
+    end as status,
+    provenance,
+    lead_department_zh
+from judged
+order by target_id, region_level <> 'city', region_code
