@@ -3,6 +3,8 @@ contract is written once. One suite per raw dataset; mart suites are added besid
 
 from __future__ import annotations
 
+import re
+
 import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
@@ -32,8 +34,10 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
         if f.required:
             expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name))
         if f.kind == "number":
+            # optionally followed by the declared unit ('12.5万吨'), never another one
+            unit = f"(?:{re.escape(normalize_name(f.unit))})?" if f.unit else ""
             expectations.append(gxe.ExpectColumnValuesToMatchRegex(
-                column=f.name, regex=NUMBER_PATTERN))
+                column=f.name, regex=NUMBER_PATTERN.replace("$", unit + "$")))
             expectations.append(gxe.ExpectColumnValuesToBeBetween(
                 column=f"{f.name}__number", min_value=f.min, max_value=f.max))
         elif f.kind == "year":
@@ -59,7 +63,7 @@ def prepare_raw_frame(ds: Dataset, frame):
     parsed numbers, region codes, key columns. Works on a copy: raw keeps the text as received."""
     import pandas as pd
 
-    from ingestion.contract import is_missing, parse_number
+    from ingestion.contract import is_missing, parse_number, split_unit
 
     out = frame.copy()
     aliases = region_aliases()
@@ -70,7 +74,8 @@ def prepare_raw_frame(ds: Dataset, frame):
         out[f.name] = text
         if f.kind in {"number", "year"}:
             out[f"{f.name}__number"] = pd.to_numeric(
-                text.map(lambda v: None if v is None else parse_number(v)), errors="coerce")
+                text.map(lambda v: None if v is None else parse_number(split_unit(v)[0])),
+                errors="coerce")
         if f.kind == "region":
             out[f"{f.name}__code"] = text.map(lambda v: aliases.get(v) if v else None)
     if ds.regions and (pair := _year_and_region(ds)) and pair[1] in out:

@@ -48,6 +48,9 @@ class Dataset:
     fields: tuple[Field, ...]
     url: str | None = None
     drop_glob: str | None = None
+    # how the url is read: one file (default), a paged JSON API, or an index of files
+    fetch: str = "file"
+    auth: str | None = None  # "token": send BAZHONG_PORTAL_TOKEN as a Bearer token
     regions: tuple[str, ...] = ()
     feeds: tuple[str, ...] = field(default_factory=tuple)
 
@@ -84,6 +87,8 @@ def _parse_dataset(entry: dict) -> Dataset:
     problems = []
     if (ds.url is None) == (ds.drop_glob is None):
         problems.append("set exactly one of url and drop_glob")
+    if ds.fetch not in {"file", "pages", "listing"}:
+        problems.append(f"unknown fetch {ds.fetch!r} (file, pages or listing)")
     if len(set(names)) != len(names):
         problems.append("field names repeat")
     problems += [f"field {f.name}: unknown kind {f.kind!r}" for f in fields if f.kind not in FIELD_KINDS]

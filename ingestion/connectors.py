@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -47,10 +48,12 @@ class HttpConnector:
             delay = float(retry_after)
         return min(delay, self.max_backoff)
 
-    def fetch(self, dataset_id: str, url: str) -> FetchedFile:
+    def fetch(self, dataset_id: str, url: str, token: str | None = None) -> FetchedFile:
         last = "no attempt made"
         with requests.Session() as session:
             session.headers.update(dict(self.headers))
+            if token:
+                session.headers["Authorization"] = f"Bearer {token}"
             for attempt in range(1, self.attempts + 1):
                 response = None
                 try:
@@ -67,8 +70,9 @@ class HttpConnector:
                         return FetchedFile(url, response.content, datetime.now(UTC))
                     last = f"HTTP {response.status_code} {response.reason}"
                     if response.status_code == 401:
+                        sent = "a token" if token else "no token"
                         raise FetchError(f"{dataset_id}: {url}: HTTP 401: the source rejected "
-                                         "the credentials (check the token)")
+                                         f"the credentials ({sent} sent; check BAZHONG_PORTAL_TOKEN)")
                     if response.status_code not in RETRY_STATUSES:
                         raise FetchError(f"{dataset_id}: {url}: {last} (not retried)")
                 if attempt < self.attempts:
@@ -77,6 +81,41 @@ class HttpConnector:
                                 attempt, self.attempts - 1, delay)
                     time.sleep(delay)
         raise FetchError(f"{dataset_id}: {url}: failed after {self.attempts} attempts; last: {last}")
+
+
+    def fetch_pages(self, dataset_id: str, url: str, token: str | None = None,
+                    page_size: int = 100, max_pages: int = 10_000) -> FetchedFile:
+        """A paged JSON API (`?page=N&page_size=M`, answering {"data": {"items", "pages"}}):
+        every page, stored as one document {"pages": [...]} so a load is all or nothing."""
+        pages, page, fetched_at = [], 1, None
+        while True:
+            sep = "&" if "?" in url else "?"
+            fetched = self.fetch(dataset_id, f"{url}{sep}page={page}&page_size={page_size}", token)
+            fetched_at = fetched_at or fetched.fetched_at
+            try:
+                body = json.loads(fetched.data)
+                total_pages = int(body["data"]["pages"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise FetchError(f"{dataset_id}: {url}: page {page} is not a paged API answer "
+                                 f"({type(exc).__name__}: {exc})") from exc
+            pages.append(body)
+            if page >= total_pages or page >= max_pages:
+                break
+            page += 1
+        data = json.dumps({"pages": pages}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return FetchedFile(url, data, fetched_at)
+
+    def fetch_listing(self, dataset_id: str, url: str, token: str | None = None
+                      ) -> Iterator[FetchedFile]:
+        """An index ({"files": [relative paths]}) and then each file it lists: one load each."""
+        index = self.fetch(dataset_id, url, token)
+        try:
+            names = json.loads(index.data)["files"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FetchError(f"{dataset_id}: {url}: not a file index ({exc})") from exc
+        base = url.rsplit("/", 1)[0]
+        for name in names:
+            yield self.fetch(dataset_id, f"{base}/{name}", token)
 
 
 @dataclass(frozen=True)

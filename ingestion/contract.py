@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 from .catalog import Dataset, normalize_name, region_aliases
@@ -16,6 +17,18 @@ MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "
 
 def is_missing(value: str | None) -> bool:
     return value is None or normalize_name(value) in MISSING_MARKERS
+
+
+_NUMBER_WITH_UNIT = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?|-?\.[0-9]+)(.*)$")
+
+
+def split_unit(value: str) -> tuple[str, str | None]:
+    """'12.5万吨' → ('12.5', '万吨'); '12.5' → ('12.5', None). Full-width input allowed."""
+    text = normalize_name(value)
+    match = _NUMBER_WITH_UNIT.match(text)
+    if not match or not match.group(2):
+        return text, None
+    return match.group(1), match.group(2)
 
 
 def parse_number(value: str) -> float | None:
@@ -77,7 +90,12 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
                 problems.append(("required_missing", f.name, f"{f.header} is empty or a missing marker"))
             continue
         if f.kind == "number":
-            number = parse_number(value)
+            number_text, unit = split_unit(value)
+            if unit is not None and f.unit and normalize_name(unit) != normalize_name(f.unit):
+                problems.append(("unit_mismatch", f.name,
+                                 f"{f.header} = {value!r} is in {unit}, the contract says {f.unit}"))
+                continue
+            number = parse_number(number_text if unit is not None else value)
             if number is None:
                 problems.append(("not_a_number", f.name, f"{f.header} = {value!r} is not a number"))
             elif f.min is not None and number < f.min:
@@ -120,7 +138,7 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
         if len(cells) != len(table.headers):
             rejected.append(Rejection(
                 row_number, "ragged_row", None,
-                f"{ds.id}: {uri}: line {row_number}: {len(cells)} cells under "
+                f"{ds.id}: {uri}: {table.position} {row_number}: {len(cells)} cells under "
                 f"{len(table.headers)} headings", record,
             ))
             continue
@@ -130,14 +148,14 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
         if not problems and key in seen_keys:
             problems.append((
                 "duplicate_key", ",".join(ds.natural_key),
-                f"same {'/'.join(ds.natural_key)} as line {seen_keys[key]}",
+                f"same {'/'.join(ds.natural_key)} as {table.position} {seen_keys[key]}",
             ))
         if problems:
             rule, field_name, _ = problems[0]
             detail = "; ".join(f"{field}: {msg}" for _, field, msg in problems)
             rejected.append(Rejection(
                 row_number, rule, field_name,
-                f"{ds.id}: {uri}: line {row_number}: {detail}", record,
+                f"{ds.id}: {uri}: {table.position} {row_number}: {detail}", record,
             ))
             continue
         seen_keys[key] = row_number

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
 
 
 class LoadError(Exception):
@@ -14,8 +17,10 @@ class LoadError(Exception):
 @dataclass(frozen=True)
 class ParsedTable:
     headers: list[str]
-    # (line number in the source file, cells as received); the header is line 1.
+    # (position in the source, cells as received): the CSV line (header = line 1), the
+    # spreadsheet row, or the JSON record number, as `position` names it.
     rows: list[tuple[int, list[str]]]
+    position: str = "line"
 
 
 def decode(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> str:
@@ -51,7 +56,151 @@ def parse_csv(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Parse
     return ParsedTable(headers=headers, rows=rows)
 
 
-PARSERS = {"csv": parse_csv}
+# --- XLSX statistical reports (统计报表) --------------------------------------------------
+
+MAX_XLSX_UNCOMPRESSED = 64 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs
+NOTE_PREFIXES = ("注", "说明", "备注", "资料来源", "数据来源", "填报说明", "注：", "注:")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
+    """First sheet of a 统计报表: title rows, a header of one or two rows with merged cells
+    (flattened to "parent/child"), data rows, then note rows (注/资料来源…), which are not data
+    and stay only in the archived file."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise LoadError(f"{dataset_id}: {uri}: not an .xlsx file ({exc})") from exc
+    if size > MAX_XLSX_UNCOMPRESSED:
+        raise LoadError(f"{dataset_id}: {uri}: .xlsx unpacks to {size} bytes, over the "
+                        f"{MAX_XLSX_UNCOMPRESSED}-byte limit")
+    sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:  # every cell of a merge carries its value
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                grid[r][c] = value
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+
+    def filled(row):
+        return [c for c in row if c.strip()]
+
+    # header: the first row with more than one distinct value (titles span the sheet)
+    start = next((i for i, r in enumerate(grid) if len(set(filled(r))) > 1), None)
+    if start is None:
+        raise LoadError(f"{dataset_id}: {uri}: no header row found in the first sheet")
+    header_rows = [grid[start]]
+    nxt = start + 1
+    # a second header row: merged from above in the first column, no numbers in it
+    if nxt < len(grid) and grid[nxt][0] == grid[start][0] and not any(
+            _looks_numeric(c) for c in grid[nxt]):
+        header_rows.append(grid[nxt])
+        nxt += 1
+    headers = []
+    for col in range(width):
+        parts = []
+        for row in header_rows:
+            if row[col].strip() and row[col] not in parts:
+                parts.append(row[col])
+        headers.append("/".join(parts))
+    rows = []
+    for index in range(nxt, len(grid)):
+        cells = grid[index]
+        if not filled(cells):
+            continue
+        first = cells[0].strip()
+        if first.startswith(NOTE_PREFIXES) or len(filled(cells)) == 1 and not _looks_numeric(first):
+            continue  # a note row under the table
+        rows.append((index + 1, cells))
+    return ParsedTable(headers=headers, rows=rows, position="row")
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+def _json(data: bytes, encoding: str, *, dataset_id: str, uri: str):
+    try:
+        return json.loads(decode(data, encoding, dataset_id=dataset_id, uri=uri))
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"{dataset_id}: {uri}: invalid JSON at line {exc.lineno} "
+                        f"column {exc.colno}: {exc.msg}") from exc
+
+
+def _records_table(records: list[dict]) -> ParsedTable:
+    headers: list[str] = []
+    for record in records:
+        headers += [k for k in record if k not in headers]
+    rows = [(i, [_cell_text(r.get(h)) for h in headers]) for i, r in enumerate(records, 1)]
+    return ParsedTable(headers=headers, rows=rows, position="record")
+
+
+def parse_json_pages(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
+    """A paged REST API as the HTTP connector stores it: {"pages": [page, …]}, each page
+    {"data": {"items": [record, …], …}}. Records become rows numbered across pages."""
+    doc = _json(data, encoding, dataset_id=dataset_id, uri=uri)
+    try:
+        records = [item for page in doc["pages"] for item in page["data"]["items"]]
+    except (KeyError, TypeError) as exc:
+        raise LoadError(f"{dataset_id}: {uri}: not a paged API response "
+                        f"(missing {exc}); expected pages[].data.items[]") from exc
+    return _records_table(records)
+
+
+NBS_HEADERS = ["指标代码", "指标名称", "单位", "地区代码", "地区", "时间", "数值"]
+
+
+def parse_nbs_easyquery(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
+    """The NBS easyquery shape: returndata.datanodes[] (one cell each, dimension codes in
+    wds[]) and returndata.wdnodes[] (code → name, unit). A cell with hasdata=false is
+    missing: its `data` is 0 and must never be read as a value."""
+    doc = _json(data, encoding, dataset_id=dataset_id, uri=uri)
+    try:
+        returndata = doc["returndata"]
+        names = {(w["wdcode"], n["code"]): n for w in returndata["wdnodes"] for n in w["nodes"]}
+        rows = []
+        for i, node in enumerate(returndata["datanodes"], 1):
+            dims = {w["wdcode"]: w["valuecode"] for w in node["wds"]}
+            zb = names.get(("zb", dims.get("zb")), {})
+            reg = names.get(("reg", dims.get("reg")), {})
+            cell = node["data"]
+            value = (cell.get("strdata") or _cell_text(cell.get("data"))) if cell.get("hasdata") else ""
+            rows.append((i, [dims.get("zb", ""), zb.get("cname", ""), zb.get("unit", ""),
+                             dims.get("reg", ""), reg.get("cname", ""), dims.get("sj", ""), value]))
+    except (KeyError, TypeError) as exc:
+        raise LoadError(f"{dataset_id}: {uri}: not an NBS easyquery response "
+                        f"(missing {exc}); expected returndata.wdnodes/datanodes") from exc
+    return ParsedTable(headers=NBS_HEADERS, rows=rows, position="record")
+
+
+PARSERS = {
+    "csv": parse_csv,
+    "xlsx": parse_xlsx,
+    "json_pages": parse_json_pages,
+    "nbs_easyquery": parse_nbs_easyquery,
+}
 
 
 def parse(data: bytes, fmt: str, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:

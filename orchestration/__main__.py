@@ -12,10 +12,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+
+import duckdb
 
 from ingestion import serve_portal
 
@@ -28,15 +31,15 @@ def portal_for(settings: Settings) -> Iterator[Settings]:
     if "BAZHONG_PORTAL_URL" in os.environ:
         yield settings
         return
-    with serve_portal() as url:
+    # the local portal wants a token like a real gateway; one per session unless set
+    os.environ.setdefault("BAZHONG_PORTAL_TOKEN", secrets.token_urlsafe(16))
+    with serve_portal(token=os.environ["BAZHONG_PORTAL_TOKEN"]) as url:
         os.environ["BAZHONG_PORTAL_URL"] = url  # for `dagster dev` subprocesses
         print(f"data portal (bundled sample data) on {url}")
         yield Settings(settings.data_dir, url, settings.drop_dir)
 
 
 def warehouse_counts(path: str) -> dict[str, int]:
-    import duckdb
-
     from .resources import DUCKDB_OFFLINE
 
     con = duckdb.connect(path, read_only=True, config=DUCKDB_OFFLINE)
@@ -57,8 +60,12 @@ LAYER_ORDER = ["raw", "reference", "staging", "intermediate", "marts", "publishe
 def print_summary(result, settings: Settings, seconds: float) -> None:
     import dagster as dg
 
-    counts = warehouse_counts(str(settings.warehouse_path)) \
-        if settings.warehouse_path.exists() else {}
+    try:
+        counts = warehouse_counts(str(settings.warehouse_path)) \
+            if settings.warehouse_path.exists() else {}
+    except duckdb.Error as exc:  # e.g. a failed dbt step still closing: report, don't crash
+        print(f"(row counts unavailable: {exc})")
+        counts = {}
     events = {e.asset_key: e for e in result.get_asset_materialization_events()}
     planned = result.dagster_run.asset_selection or set(events)
     evaluations = result.get_asset_check_evaluations()
@@ -84,6 +91,11 @@ def print_summary(result, settings: Settings, seconds: float) -> None:
     for e in failed:
         print(f"  {e.severity.value} {e.asset_key.to_user_string()}:{e.check_name}: "
               f"{e.description or ''}")
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = (error.cause or error).message if error else ""
+            print(f"  FAILED step {event.step_key}: {message.strip().splitlines()[0] if message else ''}")
     print(f"raw rows quarantined (all loads): {counts.get('raw.quarantine', 0)}; "
           "see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")

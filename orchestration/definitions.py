@@ -39,7 +39,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
             "sources": SourcesResource(portal_url=settings.portal_url,
                                        drop_dir=str(settings.drop_dir),
-                                       archive_dir=str(settings.archive_dir)),
+                                       archive_dir=str(settings.archive_dir),
+                                       portal_token=dg.EnvVar("BAZHONG_PORTAL_TOKEN")),
             # dbt from this environment, found without relying on PATH being activated.
             "dbt": DbtCliResource(project_dir=dbt_project,
                                   dbt_executable=str(Path(sys.executable).parent / "dbt")),

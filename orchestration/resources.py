@@ -40,6 +40,8 @@ class SourcesResource(dg.ConfigurableResource):
     portal_url: str
     drop_dir: str
     archive_dir: str
+    # For datasets with `auth: token`; set through dg.EnvVar("BAZHONG_PORTAL_TOKEN").
+    portal_token: str | None = None
     attempts: int = 4
     backoff_seconds: float = 1.0
     connect_timeout_seconds: float = 5.0
@@ -51,4 +53,10 @@ class SourcesResource(dg.ConfigurableResource):
         http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
                              read_timeout=self.read_timeout_seconds,
                              attempts=self.attempts, backoff=self.backoff_seconds)
-        return [http.fetch(ds.id, ds.resolve_url(self.portal_url))]
+        url = ds.resolve_url(self.portal_url)
+        token = self.portal_token if ds.auth == "token" else None
+        if ds.fetch == "pages":
+            return [http.fetch_pages(ds.id, url, token)]
+        if ds.fetch == "listing":
+            return list(http.fetch_listing(ds.id, url, token))
+        return [http.fetch(ds.id, url, token)]

@@ -37,10 +37,11 @@ class Pipeline:
 
 
 @pytest.fixture
-def pipeline(tmp_path):
+def pipeline(tmp_path, monkeypatch):
     root = tmp_path / "portal"
     shutil.copytree(SAMPLE_DATA_DIR, root)
-    with serve_portal(root=root) as url:
+    monkeypatch.setenv("BAZHONG_PORTAL_TOKEN", "test-token")  # read through dg.EnvVar
+    with serve_portal(root=root, token="test-token") as url:
         yield Pipeline(tmp_path, url, root)
 
 

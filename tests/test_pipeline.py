@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from ingestion import load_catalog
 from orchestration.__main__ import print_summary
 from orchestration.assets.publish import SNAPSHOT_NAME
 
@@ -65,8 +66,12 @@ def test_every_plan_target_is_tracked_for_the_city(pipeline):
     progress = dict(pipeline.query(
         "SELECT target_id, status FROM marts.mart_target_progress WHERE region_code = '511900'"))
     assert set(progress) == target_ids and len(target_ids) == 65
-    # waste targets have sample data; nothing else is ingested yet, and nothing is made up
-    assert {t for t, s in progress.items() if s != "no_data"} == {"T61", "T62"}
+    # exactly the targets whose indicator a catalogued source feeds have data; nothing is made up
+    fed = {i for ds in load_catalog().values() for i in ds.feeds}
+    with open(SEED_TARGETS.with_name("plan_target_indicators.csv"), encoding="utf-8") as fh:
+        expected = {row["target_id"] for row in csv.DictReader(fh) if row["indicator_code"] in fed}
+    assert {t for t, s in progress.items() if s != "no_data"} == expected
+    assert {"T08", "T13", "T61", "T62", "T63"} <= expected
     assert pipeline.query(
         "SELECT count(*) FROM marts.mart_target_progress WHERE status = 'no_data' "
         "AND (latest_value IS NOT NULL OR projected_value IS NOT NULL)") == [(0,)]

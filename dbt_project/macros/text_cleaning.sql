@@ -8,10 +8,11 @@
         '\s|\x{3000}', '', 'g')
 {%- endmacro %}
 
-{# A raw text cell as a number: NULL for missing markers; landing already quarantined
-   anything else that does not parse. #}
+{# A raw text cell as a number: NULL for missing markers. A unit written in the cell
+   ('12.5万吨') is dropped: landing has already checked it is the contract's unit and
+   quarantined anything else that does not parse. #}
 {% macro to_number(expr) -%}
-    try_cast(replace({{ normalize_name(expr) }}, ',', '') as double)
+    try_cast(regexp_replace(replace({{ normalize_name(expr) }}, ',', ''), '[^0-9.]+$', '') as double)
 {%- endmacro %}
 
 {# Multiply into the canonical unit, using the unit_conversions seed. A unit missing from the

@@ -1,11 +1,7 @@
 -- Waste indicators in long form (one row per indicator, region and year), for every
--- county/district and for the city.
--- * County/district amounts come from staging (latest vintage).
--- * The city amount is the sum over its counties/districts, only in years where every one of
---   them reported: a partial sum would understate the city. Its provenance is 'derived', or
---   'sample' when any input is sample data.
--- * Rates are computed from amounts (never averaged over counties); formulas are in the
---   indicators seed, definition column.
+-- county/district and for the city (sums over complete years: macro with_city_totals).
+-- Rates are computed from amounts, never averaged over counties; formulas are in the
+-- indicators seed, definition column.
 with county_amounts as (
     select
         'waste_industrial_solid_waste' as source_id, year, region_code, provenance, load_id,
@@ -25,37 +21,21 @@ with county_amounts as (
         collected_t as 'urban_domestic_waste_collected',
         harmless_treated_t as 'urban_domestic_waste_harmless_treated'
     ))
-),
-
-counties as (
-    select region_code, parent_code, count(*) over (partition by parent_code) as siblings
-    from {{ ref('regions') }}
-    -- functional zones overlap the districts: never part of the sum
-    where region_level in ('district', 'county')
-),
-
-city_amounts as (
+    union all by name
     select
-        county_amounts.source_id,
-        county_amounts.year,
-        counties.parent_code as region_code,
-        -- a sum of sample figures is still sample data; only published inputs make 'derived'
-        case when bool_or(county_amounts.provenance = 'sample') then 'sample' else 'derived' end
-            as provenance,
-        cast(null as varchar) as load_id,
-        max(county_amounts.vintage_count) as vintage_count,
-        county_amounts.indicator_code,
-        sum(county_amounts.obs_value) as obs_value
-    from county_amounts
-    inner join counties using (region_code)
-    group by all
-    having count(*) = any_value(counties.siblings)
+        'waste_hazardous_waste' as source_id, year, region_code, provenance, load_id,
+        vintage_count, indicator_code, obs_value
+    from {{ ref('stg_waste__hazardous_waste') }}
+    unpivot (obs_value for indicator_code in (
+        generated_t as 'hazardous_waste_generated',
+        stored_earlier_t as 'hazardous_waste_stored_from_earlier_years',
+        utilized_t as 'hazardous_waste_utilized',
+        disposed_t as 'hazardous_waste_disposed'
+    ))
 ),
 
 amounts as (
-    select * from county_amounts
-    union all by name
-    select * from city_amounts
+    {{ with_city_totals('county_amounts') }}
 ),
 
 by_region_year as (
@@ -65,7 +45,11 @@ by_region_year as (
         'general_industrial_solid_waste_utilized',
         'general_industrial_solid_waste_utilized_from_storage',
         'urban_domestic_waste_collected',
-        'urban_domestic_waste_harmless_treated'
+        'urban_domestic_waste_harmless_treated',
+        'hazardous_waste_generated',
+        'hazardous_waste_stored_from_earlier_years',
+        'hazardous_waste_utilized',
+        'hazardous_waste_disposed'
     )
     using sum(obs_value)
     group by source_id, year, region_code, provenance, load_id, vintage_count
@@ -87,6 +71,14 @@ rates as (
         100.0 * urban_domestic_waste_harmless_treated / nullif(urban_domestic_waste_collected, 0)
     from by_region_year
     where source_id = 'waste_domestic_waste'
+    union all
+    select
+        source_id, year, region_code, provenance, load_id, vintage_count,
+        'hazardous_waste_utilization_disposal_rate',
+        100.0 * (hazardous_waste_utilized + hazardous_waste_disposed)
+            / nullif(hazardous_waste_generated + hazardous_waste_stored_from_earlier_years, 0)
+    from by_region_year
+    where source_id = 'waste_hazardous_waste'
 )
 
 select * from amounts

@@ -2,6 +2,8 @@
 -- every domain's int_<domain>__indicator_values model.
 with observations as (
     select * from {{ ref('int_waste__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_energy__indicator_values') }}
 )
 
 select

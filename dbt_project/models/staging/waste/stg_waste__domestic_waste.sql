@@ -5,8 +5,7 @@ with source as (
 ),
 
 region_aliases as (
-    select {{ normalize_name('alias') }} as alias_key, region_code
-    from {{ ref('region_aliases') }}
+    {{ region_alias_lookup() }}
 ),
 
 typed as (
@@ -25,10 +24,4 @@ typed as (
         on {{ normalize_name('source.region') }} = region_aliases.alias_key
 )
 
-select
-    *,
-    count(*) over (partition by year, region_code) as vintage_count
-from typed
-qualify row_number() over (
-    partition by year, region_code order by fetched_at desc, load_id desc
-) = 1
+{{ keep_latest_vintage('typed', ['year', 'region_code']) }}

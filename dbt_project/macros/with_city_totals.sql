@@ -1,0 +1,33 @@
+{# County/district observations (long form: source_id, year, region_code, provenance,
+   load_id, vintage_count, indicator_code, obs_value) plus the city's: the sum over its
+   counties/districts, only in years where every one of them reported (a partial sum would
+   understate the city). Functional zones overlap the districts and are never summed.
+   A sum of sample figures stays 'sample'; of published ones it is 'derived'. #}
+{% macro with_city_totals(county_relation) -%}
+    with counties as (
+        select region_code, parent_code, count(*) over (partition by parent_code) as siblings
+        from {{ ref('regions') }}
+        where region_level in ('district', 'county')
+    ),
+
+    city as (
+        select
+            c.source_id,
+            c.year,
+            counties.parent_code as region_code,
+            case when bool_or(c.provenance = 'sample') then 'sample' else 'derived' end
+                as provenance,
+            cast(null as varchar) as load_id,
+            max(c.vintage_count) as vintage_count,
+            c.indicator_code,
+            sum(c.obs_value) as obs_value
+        from {{ county_relation }} as c
+        inner join counties using (region_code)
+        group by all
+        having count(*) = any_value(counties.siblings)
+    )
+
+    select * from {{ county_relation }}
+    union all by name
+    select * from city
+{%- endmacro %}

@@ -1,0 +1,104 @@
+"""Parsers and fetch modes for the formats departments publish, each on a small real file."""
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from ingestion import FetchedFile, FetchError, HttpConnector, LoadError, land, load_catalog
+from ingestion.catalog import SAMPLE_DATA_DIR
+from ingestion.parsers import parse_json_pages, parse_nbs_easyquery, parse_xlsx
+from ingestion.portal import serve_portal
+
+XLSX = (SAMPLE_DATA_DIR / "energy" / "installed_capacity.xlsx").read_bytes()
+
+
+def test_xlsx_report_title_merged_two_row_header_and_notes():
+    table = parse_xlsx(XLSX, "utf-8", dataset_id="energy_installed_capacity", uri="u")
+    assert table.headers == ["年份", "地区", "装机容量(万千瓦)/水电", "装机容量(万千瓦)/风电",
+                             "装机容量(万千瓦)/光伏", "装机容量(万千瓦)/生物质", "数据说明"]
+    assert table.position == "row"
+    first_row, cells = table.rows[0]
+    assert first_row == 4 and cells[:2] == ["2015", "巴州区"]  # title + 2 header rows above
+    assert len(table.rows) == 50  # the two note rows under the table are not data
+    assert not any(c[0].startswith(("注", "资料来源")) for _, c in table.rows)
+
+
+def test_xlsx_zip_bomb_and_non_xlsx_are_refused(monkeypatch):
+    import ingestion.parsers as parsers
+
+    monkeypatch.setattr(parsers, "MAX_XLSX_UNCOMPRESSED", 1000)
+    with pytest.raises(LoadError, match="unpacks to .* over the 1000-byte limit"):
+        parse_xlsx(XLSX, "utf-8", dataset_id="d", uri="u")
+    with pytest.raises(LoadError, match="not an .xlsx file"):
+        parse_xlsx(b"year,region\n", "utf-8", dataset_id="d", uri="u")
+
+
+def test_json_pages_records_numbered_across_pages():
+    doc = {"pages": [{"data": {"items": [{"a": 1, "b": "x"}], "pages": 2}},
+                     {"data": {"items": [{"a": 2.5, "c": None}], "pages": 2}}]}
+    table = parse_json_pages(json.dumps(doc).encode(), "utf-8", dataset_id="d", uri="u")
+    assert table.headers == ["a", "b", "c"]
+    assert table.rows == [(1, ["1", "x", ""]), (2, ["2.5", "", ""])]
+    with pytest.raises(LoadError, match="not a paged API response"):
+        parse_json_pages(b'{"items": []}', "utf-8", dataset_id="d", uri="u")
+
+
+def test_nbs_easyquery_missing_cells_are_not_zero():
+    doc = {"returncode": 200, "returndata": {
+        "wdnodes": [
+            {"wdcode": "zb", "nodes": [{"code": "A0201", "cname": "地区生产总值", "unit": "亿元"}]},
+            {"wdcode": "reg", "nodes": [{"code": "511900", "cname": "巴中市"}]},
+            {"wdcode": "sj", "nodes": [{"code": "2021", "cname": "2021年"}]}],
+        "datanodes": [
+            {"code": "zb.A0201_reg.511900_sj.2021",
+             "data": {"data": 742.51, "strdata": "742.51", "hasdata": True, "dotcount": 2},
+             "wds": [{"wdcode": "zb", "valuecode": "A0201"}, {"wdcode": "reg", "valuecode": "511900"},
+                     {"wdcode": "sj", "valuecode": "2021"}]},
+            {"code": "zb.A0201_reg.511900_sj.2022",
+             "data": {"data": 0, "strdata": "", "hasdata": False, "dotcount": 2},
+             "wds": [{"wdcode": "zb", "valuecode": "A0201"}, {"wdcode": "reg", "valuecode": "511900"},
+                     {"wdcode": "sj", "valuecode": "2022"}]}]}}
+    table = parse_nbs_easyquery(json.dumps(doc, ensure_ascii=False).encode(), "utf-8",
+                                dataset_id="economy", uri="u")
+    assert table.rows[0][1] == ["A0201", "地区生产总值", "亿元", "511900", "巴中市", "2021", "742.51"]
+    assert table.rows[1][1][-1] == ""  # hasdata false: missing, never 0
+
+
+def test_units_in_cells_are_checked_against_the_contract(tmp_path):
+    ds = load_catalog()["waste_domestic_waste"]
+    text = ("年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"
+            "2024,巴州区,12.5万吨,12.4万吨,\n"
+            "2024,恩阳区,125000吨,4,\n")
+    with duckdb.connect() as con:
+        result = land(con, ds, FetchedFile("u", text.encode(), datetime.now(UTC)), tmp_path)
+        assert (result.rows_landed, result.rows_quarantined) == (1, 1)
+        rule, message = con.execute("SELECT rule, message FROM raw.quarantine").fetchone()
+    assert rule == "unit_mismatch" and "line 3" in message and "吨" in message
+
+
+def test_paged_api_needs_the_token_and_reads_every_page(tmp_path):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "demo.json").write_text(json.dumps([{"i": i} for i in range(7)]))
+    connector = HttpConnector(attempts=1)
+    with serve_portal(root=tmp_path, token="s3cret") as url:
+        fetched = connector.fetch_pages("demo", f"{url}/api/demo", token="s3cret", page_size=3)
+        with pytest.raises(FetchError, match="401.*credentials"):
+            connector.fetch_pages("demo", f"{url}/api/demo", token="wrong")
+        with pytest.raises(FetchError, match="401.*no token sent"):
+            connector.fetch("demo", f"{url}/api/demo")
+    pages = json.loads(fetched.data)["pages"]
+    assert len(pages) == 3
+    assert [r["i"] for p in pages for r in p["data"]["items"]] == list(range(7))
+
+
+def test_listing_fetches_each_file_of_an_index(tmp_path):
+    (tmp_path / "air").mkdir()
+    (tmp_path / "air" / "index.json").write_text(json.dumps({"files": ["a.csv", "b.csv"]}))
+    (tmp_path / "air" / "a.csv").write_text("x\n1\n")
+    (tmp_path / "air" / "b.csv").write_text("x\n2\n")
+    with serve_portal(root=tmp_path) as url:
+        files = list(HttpConnector(attempts=1).fetch_listing("air", f"{url}/air/index.json"))
+    assert [f.uri.rsplit("/", 1)[1] for f in files] == ["a.csv", "b.csv"]
+    assert files[1].data == b"x\n2\n"
