@@ -10,6 +10,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from ingestion.catalog import Dataset, normalize_name, region_aliases
+from ingestion.contract import DATETIME_PATTERN
 
 # A number as departments write it: optional sign, digits (full-width after NFKC), optional
 # thousands separators and decimals. Validated on the NFKC-normalised view of the column.
@@ -38,11 +39,14 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
             unit = f"(?:{re.escape(normalize_name(f.unit))})?" if f.unit else ""
             expectations.append(gxe.ExpectColumnValuesToMatchRegex(
                 column=f.name, regex=NUMBER_PATTERN.replace("$", unit + "$")))
-            expectations.append(gxe.ExpectColumnValuesToBeBetween(
-                column=f"{f.name}__number", min_value=f.min, max_value=f.max))
+            if f.min is not None or f.max is not None:
+                expectations.append(gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{f.name}__number", min_value=f.min, max_value=f.max))
         elif f.kind == "year":
             expectations.append(gxe.ExpectColumnValuesToBeBetween(
                 column=f"{f.name}__number", min_value=1949, max_value=2100))
+        elif f.kind == "datetime":
+            expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=f.name, regex=DATETIME_PATTERN))
         elif f.kind == "region":
             expectations.append(gxe.ExpectColumnValuesToBeInSet(
                 column=f.name, value_set=sorted(region_aliases())))
@@ -52,7 +56,9 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
         expectations.append(gxe.ExpectColumnValuesToBeBetween(
             column=REGIONS_REPORTING, min_value=len(ds.regions), severity=FailureSeverity.WARNING,
             meta={"notes": f"regions reporting per year; expected {len(ds.regions)}"}))
-    if ds.natural_key:
+    if len(ds.natural_key) == 1:
+        expectations.append(gxe.ExpectColumnValuesToBeUnique(column=f"{ds.natural_key[0]}__key"))
+    elif ds.natural_key:
         expectations.append(gxe.ExpectCompoundColumnsToBeUnique(
             column_list=[f"{k}__key" for k in ds.natural_key]))
     return gx.ExpectationSuite(name=f"raw__{ds.id}", expectations=expectations)
@@ -70,14 +76,16 @@ def prepare_raw_frame(ds: Dataset, frame):
     for f in ds.fields:
         if f.name not in out:
             continue
-        text = out[f.name].map(lambda v: None if is_missing(v) else normalize_name(v))
+        # NULL arrives as None or NaN depending on the column's other values
+        text = out[f.name].map(
+            lambda v: None if not isinstance(v, str) or is_missing(v) else normalize_name(v))
         out[f.name] = text
         if f.kind in {"number", "year"}:
             out[f"{f.name}__number"] = pd.to_numeric(
-                text.map(lambda v: None if v is None else parse_number(split_unit(v)[0])),
+                text.map(lambda v: parse_number(split_unit(v)[0]) if isinstance(v, str) else None),
                 errors="coerce")
         if f.kind == "region":
-            out[f"{f.name}__code"] = text.map(lambda v: aliases.get(v) if v else None)
+            out[f"{f.name}__code"] = text.map(lambda v: aliases.get(v) if isinstance(v, str) else None)
     if ds.regions and (pair := _year_and_region(ds)) and pair[1] in out:
         year, region = pair
         out[REGIONS_REPORTING] = out.groupby(f"{year}__number", dropna=False)[

@@ -15,7 +15,7 @@ CATALOG_PATH = PACKAGE_DIR / "sources.yml"
 SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
 
-FIELD_KINDS = {"year", "region", "number", "text"}
+FIELD_KINDS = {"year", "region", "number", "text", "datetime"}
 
 
 class CatalogError(ValueError):

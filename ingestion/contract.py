@@ -19,6 +19,11 @@ def is_missing(value: str | None) -> bool:
     return value is None or normalize_name(value) in MISSING_MARKERS
 
 
+# A reading's time as monitoring exports write it, 2025-01-31 14:00 (seconds optional),
+# matched after normalize_name (which drops the space); the GX suite uses the same pattern.
+DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T?[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$"
+_DATETIME = re.compile(DATETIME_PATTERN)
+
 _NUMBER_WITH_UNIT = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?|-?\.[0-9]+)(.*)$")
 
 
@@ -106,6 +111,9 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
             number = parse_number(value)
             if number is None or number != int(number) or not 1949 <= number <= 2100:
                 problems.append(("invalid_year", f.name, f"{f.header} = {value!r} is not a year"))
+        elif f.kind == "datetime" and not _DATETIME.match(normalize_name(value)):
+            problems.append(("invalid_datetime", f.name,
+                             f"{f.header} = {value!r} is not a time like 2025-01-31 14:00"))
         elif f.kind == "region" and normalize_name(value) not in aliases:
             problems.append((
                 "unknown_region", f.name,

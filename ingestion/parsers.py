@@ -169,13 +169,14 @@ def parse_json_pages(data: bytes, encoding: str, *, dataset_id: str, uri: str) -
     return _records_table(records)
 
 
-NBS_HEADERS = ["指标代码", "指标名称", "单位", "地区代码", "地区", "时间", "数值"]
+NBS_HEADERS = ["指标代码", "指标名称", "单位", "地区代码", "地区", "时间", "数值", "说明"]
 
 
 def parse_nbs_easyquery(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
     """The NBS easyquery shape: returndata.datanodes[] (one cell each, dimension codes in
-    wds[]) and returndata.wdnodes[] (code → name, unit). A cell with hasdata=false is
-    missing: its `data` is 0 and must never be read as a value."""
+    wds[]) and returndata.wdnodes[] (code → name, unit, memo). A cell with hasdata=false is
+    missing: its `data` is 0 and must never be read as a value. 说明 is the cell's memo if it
+    has one, else the indicator's (where a source says a figure is sample or published)."""
     doc = _json(data, encoding, dataset_id=dataset_id, uri=uri)
     try:
         returndata = doc["returndata"]
@@ -188,7 +189,8 @@ def parse_nbs_easyquery(data: bytes, encoding: str, *, dataset_id: str, uri: str
             cell = node["data"]
             value = (cell.get("strdata") or _cell_text(cell.get("data"))) if cell.get("hasdata") else ""
             rows.append((i, [dims.get("zb", ""), zb.get("cname", ""), zb.get("unit", ""),
-                             dims.get("reg", ""), reg.get("cname", ""), dims.get("sj", ""), value]))
+                             dims.get("reg", ""), reg.get("cname", ""), dims.get("sj", ""), value,
+                             node.get("memo") or zb.get("memo", "")]))
     except (KeyError, TypeError) as exc:
         raise LoadError(f"{dataset_id}: {uri}: not an NBS easyquery response "
                         f"(missing {exc}); expected returndata.wdnodes/datanodes") from exc

@@ -21,16 +21,21 @@ from collections.abc import Iterator
 import duckdb
 
 from ingestion import serve_portal
+from ingestion.sample_data import install_sample_drops
 
 from .settings import REPO_DIR, Settings, prepare_dagster_home
 
 
 @contextlib.contextmanager
 def portal_for(settings: Settings) -> Iterator[Settings]:
-    """The bundled-sample portal on a free loopback port, unless the user set a portal URL."""
+    """The bundled-sample portal on a free loopback port and the bundled drop files in the
+    drop folder, unless the user set a portal URL (then both are theirs)."""
     if "BAZHONG_PORTAL_URL" in os.environ:
         yield settings
         return
+    copied = install_sample_drops(settings.drop_dir)
+    if copied:
+        print(f"drop folder {settings.drop_dir}: added {len(copied)} bundled sample file(s)")
     # the local portal wants a token like a real gateway; one per session unless set
     os.environ.setdefault("BAZHONG_PORTAL_TOKEN", secrets.token_urlsafe(16))
     with serve_portal(token=os.environ["BAZHONG_PORTAL_TOKEN"]) as url:

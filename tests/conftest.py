@@ -9,6 +9,7 @@ import pytest
 
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.portal import serve_portal
+from ingestion.sample_data import install_sample_drops
 from orchestration.definitions import ALL_ASSETS_JOB, build_definitions
 from orchestration.settings import Settings
 
@@ -40,6 +41,7 @@ class Pipeline:
 def pipeline(tmp_path, monkeypatch):
     root = tmp_path / "portal"
     shutil.copytree(SAMPLE_DATA_DIR, root)
+    install_sample_drops(tmp_path / "drop")  # the 农业农村局's files, as make run does
     monkeypatch.setenv("BAZHONG_PORTAL_TOKEN", "test-token")  # read through dg.EnvVar
     with serve_portal(root=root, token="test-token") as url:
         yield Pipeline(tmp_path, url, root)

@@ -62,8 +62,8 @@ def test_nbs_easyquery_missing_cells_are_not_zero():
                      {"wdcode": "sj", "valuecode": "2022"}]}]}}
     table = parse_nbs_easyquery(json.dumps(doc, ensure_ascii=False).encode(), "utf-8",
                                 dataset_id="economy", uri="u")
-    assert table.rows[0][1] == ["A0201", "地区生产总值", "亿元", "511900", "巴中市", "2021", "742.51"]
-    assert table.rows[1][1][-1] == ""  # hasdata false: missing, never 0
+    assert table.rows[0][1] == ["A0201", "地区生产总值", "亿元", "511900", "巴中市", "2021", "742.51", ""]
+    assert table.rows[1][1][6] == ""  # hasdata false: missing, never 0
 
 
 def test_units_in_cells_are_checked_against_the_contract(tmp_path):
@@ -102,3 +102,52 @@ def test_listing_fetches_each_file_of_an_index(tmp_path):
         files = list(HttpConnector(attempts=1).fetch_listing("air", f"{url}/air/index.json"))
     assert [f.uri.rsplit("/", 1)[1] for f in files] == ["a.csv", "b.csv"]
     assert files[1].data == b"x\n2\n"
+
+
+def _land_sample(dataset_id: str, relative: str, tmp_path):
+    ds = load_catalog()[dataset_id]
+    data = (SAMPLE_DATA_DIR / relative).read_bytes()
+    con = duckdb.connect()
+    result = land(con, ds, FetchedFile(relative, data, datetime.now(UTC)), tmp_path)
+    return con, result
+
+
+def test_sample_nbs_easyquery_keeps_hasdata_false_empty_and_cites_published_cells(tmp_path):
+    con, result = _land_sample("economy_gdp", "economy/easyquery_gdp.json", tmp_path)
+    assert result.rows_quarantined == 0 and result.rows_landed == 3 * 6 * 12
+    # 恩阳区 was created in 2013: its 2005 cells say hasdata=false and land empty
+    assert con.execute("SELECT count(*) FROM raw.economy_gdp WHERE region = '恩阳区' AND year = '2005' "
+                       "AND value IS NOT NULL AND value <> ''").fetchone()[0] == 0
+    note = con.execute("SELECT data_note FROM raw.economy_gdp WHERE indicator_code = 'A020101' "
+                       "AND region = '巴中市' AND year = '2021'").fetchone()[0]
+    assert "公开数据" in note and "样例" not in note  # a published figure carries its source
+
+
+def test_sample_gbk_csv_with_full_width_year_separators_units_in_cells_and_dashes(tmp_path):
+    con, result = _land_sample("transport_statistics", "transport/green_transport.csv", tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (11, 0)
+    year, freight, survey = con.execute(
+        "SELECT year, freight_total, green_travel_share FROM raw.transport_statistics "
+        "WHERE _row_number = 5").fetchone()
+    assert year == "２０１８" and survey == "—"  # kept exactly as received
+    assert con.execute("SELECT count(*) FROM raw.transport_statistics "
+                       "WHERE freight_total LIKE '%,%万吨'").fetchone()[0] == 3
+
+
+def test_sample_xlsx_report_of_another_department_lands_whole(tmp_path):
+    _, result = _land_sample("industry_green_manufacturing", "industry/green_manufacturing.xlsx", tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (11, 0)
+
+
+def test_hourly_feed_file_lands_and_a_bad_time_is_quarantined(tmp_path):
+    ds = load_catalog()["air_hourly_readings"]
+    con, result = _land_sample(ds.id, "air/hourly/BZ0001A_202502.csv", tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (28 * 24, 0)
+    text = ("站点编码,站点名称,监测时间,PM2.5(μg/m³),PM10(μg/m³),SO2(μg/m³),NO2(μg/m³),CO(mg/m³),O3(μg/m³)\n"
+            "BZ0001A,x,2025-03-01 01:00,30,50,6,20,0.6,40\n"
+            "BZ0001A,x,2025-03-01 25:00:00X,30,50,6,20,0.6,40\n"
+            "BZ0001A,x,2025-03-01 01:00,31,50,6,20,0.6,40\n")
+    result = land(con, ds, FetchedFile("m.csv", text.encode(), datetime.now(UTC)), tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (1, 2)
+    rules = con.execute("SELECT rule, field FROM raw.quarantine ORDER BY row_number").fetchall()
+    assert rules == [("invalid_datetime", "hour"), ("duplicate_key", "station_code,hour")]

@@ -31,3 +31,37 @@
     union all by name
     select * from city
 {%- endmacro %}
+
+{# The same rule for a wide relation (year, region_code, provenance, load_id, vintage_count
+   and amount columns): adds the city's row, each amount summed over its counties/districts
+   in years where every one reported it. Rates are then computed from the sums. #}
+{% macro with_city_sums(relation, amount_columns) -%}
+    with counties as (
+        select region_code, parent_code, count(*) over (partition by parent_code) as siblings
+        from {{ ref('regions') }}
+        where region_level in ('district', 'county')
+    ),
+
+    city as (
+        select
+            r.year,
+            counties.parent_code as region_code,
+            case when bool_or(r.provenance = 'sample') then 'sample' else 'derived' end
+                as provenance,
+            cast(null as varchar) as load_id,
+            max(r.vintage_count) as vintage_count,
+            {%- for column in amount_columns %}
+            case when count(r.{{ column }}) = any_value(counties.siblings)
+                 then sum(r.{{ column }}) end as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from {{ relation }} as r
+        inner join counties using (region_code)
+        group by r.year, counties.parent_code
+        having count(*) = any_value(counties.siblings)
+    )
+
+    select year, region_code, provenance, load_id, vintage_count, {{ amount_columns | join(', ') }}
+    from {{ relation }}
+    union all by name
+    select * from city
+{%- endmacro %}

@@ -15,10 +15,13 @@ import json
 import random
 from pathlib import Path
 
+from . import DROP_SAMPLE_DIR
+
 HERE = Path(__file__).resolve().parent
 SEED = 20231116  # the day the plan was published
 YEARS = range(2015, 2025)
 SAMPLE_NOTE = "样例数据（sample，非官方统计）"
+# Files departments send by file transfer rather than serve: `make run` copies them to the drop folder.
 
 # County/district: (industrial solid waste generated in 2015, 万吨; urban domestic waste in 2015, 万吨).
 COUNTIES = {
@@ -125,21 +128,424 @@ def installed_capacity(rng: random.Random) -> bytes:
     return buf.getvalue()
 
 
+# --- the other departments (issue 4): 2015–2025, plus 2005 where a 2005 baseline is needed ---
+
+YEARS_TO_2025 = range(2015, 2026)
+CITY = "巴中市"
+FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def _f(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}"
+
+
+def _ramp(start: float, end: float, year: int, first: int = 2015, last: int = 2025) -> float:
+    """Linear path from `start` in `first` to `end` in `last`."""
+    return start + (end - start) * (year - first) / (last - first)
+
+
+# GDP at current prices of the city (亿元). Published figures carry their source; the rest
+# are sample. 2017's published 601.44 is the pre-census vintage and is not used (the series
+# was revised after the 4th economic census); 2020's first estimate 766.99 was revised
+# downward to a value not found (domain_research §3.2).
+GDP_PUBLISHED = {
+    2021: (742.51, "巴中市2021年国民经济运行情况（澎湃新闻转载），domain_research §3.2"),
+    2023: (780.28, "巴中发布《数说巴中75年》，domain_research §3.2"),
+}
+GDP_SHARES = {"巴州区": 0.30, "恩阳区": 0.10, "通江县": 0.19, "南江县": 0.19, "平昌县": 0.22}
+COUNTY_CODES = {"巴中市": "511900", "巴州区": "511902", "恩阳区": "511903", "通江县": "511921",
+                "南江县": "511922", "平昌县": "511923"}
+
+
+def economy_easyquery(rng: random.Random) -> dict:
+    """The NBS easyquery answer (returndata.wdnodes/datanodes) for GDP, its volume index
+    (2020 = 100) and industry value added, city and counties, 2005 and 2015–2025."""
+    years = [2005, *YEARS_TO_2025]
+    real_growth = {2016: 8.0, 2017: 8.1, 2018: 7.5, 2019: 7.0, 2020: 2.5, 2021: 3.3, 2022: 2.2,
+                   2023: 5.6, 2024: 5.2, 2025: 5.4}
+    index = {2020: 100.0}
+    for year in range(2019, 2014, -1):
+        index[year] = index[year + 1] / (1 + real_growth[year + 1] / 100)
+    for year in range(2021, 2026):
+        index[year] = index[year - 1] * (1 + real_growth[year] / 100)
+    index[2005] = index[2015] / 1.125 ** 10  # about 12.5% a year in 2006–2015
+    gdp = {2020: 706.0}
+    for year in sorted(index):
+        deflator = 1.025 ** (year - 2020)
+        gdp.setdefault(year, 706.0 * index[year] / 100 * deflator * rng.uniform(0.99, 1.01))
+    gdp.update({y: v for y, (v, _) in GDP_PUBLISHED.items()})
+    industry_share = {y: 0.19 - 0.003 * (y - 2015) if y >= 2015 else 0.24 for y in years}
+    nodes, memo_sample = [], SAMPLE_NOTE
+    for region, code in COUNTY_CODES.items():
+        share = 1.0 if region == CITY else GDP_SHARES[region] * rng.uniform(0.97, 1.03)
+        for year in years:
+            exists = not (region == "恩阳区" and year < 2013)  # 恩阳区 was created in 2013
+            g = gdp[year] * share
+            cells = {"A020101": g, "A020102": index[year] * rng.uniform(0.995, 1.005)
+                     if region != CITY and year != 2020 else index[year],
+                     "A020301": g * industry_share[year]}
+            for zb, value in cells.items():
+                node = {"code": f"zb.{zb}_reg.{code}_sj.{year}",
+                        "data": {"data": round(value, 2) if exists else 0, "dotcount": 2,
+                                 "hasdata": exists, "strdata": f"{value:.2f}" if exists else ""},
+                        "wds": [{"valuecode": zb, "wdcode": "zb"}, {"valuecode": code, "wdcode": "reg"},
+                                {"valuecode": str(year), "wdcode": "sj"}]}
+                if region == CITY and zb == "A020101" and year in GDP_PUBLISHED:
+                    node["memo"] = f"公开数据：{GDP_PUBLISHED[year][1]}"
+                nodes.append(node)
+    indicators = [("A020101", "地区生产总值(当年价格)", "亿元"),
+                  ("A020102", "地区生产总值指数(2020年=100)", "%"),
+                  ("A020301", "工业增加值(当年价格)", "亿元")]
+    wdnodes = [
+        {"wdcode": "zb", "wdname": "指标", "nodes": [
+            {"code": c, "cname": n, "unit": u, "memo": memo_sample, "dotcount": 2} for c, n, u in indicators]},
+        {"wdcode": "reg", "wdname": "地区", "nodes": [
+            {"code": code, "cname": name} for name, code in COUNTY_CODES.items()]},
+        {"wdcode": "sj", "wdname": "时间", "nodes": [{"code": str(y), "cname": f"{y}年"} for y in years]},
+    ]
+    return {"returncode": 200, "returndata": {"datanodes": nodes, "wdnodes": wdnodes, "hasdatacount": len(nodes)}}
+
+
+# Coal-equivalent coefficients (kgce per kg, or per m3 for gas), as in the coal_equivalent_coefficients seed.
+KGCE = {"raw_coal": 0.7143, "gasoline": 1.4714, "diesel": 1.4571, "lpg": 1.7143, "natural_gas": 1.33}
+
+
+def energy_consumption(rng: random.Random) -> bytes:
+    """City energy consumption by fuel (physical units), 2005 and 2015–2025. The coal share
+    falls and the non-fossil share rises; totals add up from the parts in coal equivalent."""
+    header = ["年份", "地区", "原煤(万吨)", "汽油(万吨)", "柴油(万吨)", "液化石油气(万吨)",
+              "天然气(亿立方米)", "全社会用电量(亿千瓦时)", "净调入电量(亿千瓦时)",
+              "非化石能源(万吨标准煤)", "能源消费总量(万吨标准煤)", "数据说明"]
+    rows = []
+    for year in [2005, *YEARS_TO_2025]:
+        total = 180.0 if year == 2005 else 290.0 * 1.022 ** (year - 2015) * rng.uniform(0.99, 1.01)
+        coal_share = 0.55 if year == 2005 else _ramp(0.33, 0.235, year)
+        non_fossil_share = 0.12 if year == 2005 else _ramp(0.30, 0.405, year)
+        oil_share = 0.15 if year == 2005 else _ramp(0.21, 0.19, year)
+        gas_share = 1 - coal_share - non_fossil_share - oil_share - 0.01
+        coal_t = total * coal_share / KGCE["raw_coal"]
+        gasoline_t = total * oil_share * 0.45 / KGCE["gasoline"]
+        diesel_t = total * oil_share * 0.55 / KGCE["diesel"]
+        lpg_t = total * 0.01 / KGCE["lpg"]
+        gas_m3 = total * gas_share / KGCE["natural_gas"] / 1e4  # 万吨标准煤 → 亿立方米
+        electricity = (25.0 if year == 2005 else 62.0 * 1.045 ** (year - 2015))
+        imported = electricity * (0.35 if year == 2005 else _ramp(0.30, 0.22, year))
+        coal_cell = _f(coal_t) + ("万吨" if year == 2018 else "")  # a unit written in the cell
+        lpg_cell = "—" if year == 2005 else _f(lpg_t)  # no LPG figure for 2005
+        rows.append([str(year), CITY if year != 2016 else "巴中", coal_cell, _f(gasoline_t), _f(diesel_t),
+                     lpg_cell, _f(gas_m3), _f(electricity), _f(imported), _f(total * non_fossil_share),
+                     _f(total), SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "gbk")
+
+
+def energy_supply(rng: random.Random) -> bytes:
+    header = ["年份", "天然气年产能(亿立方米)", "页岩油产能(万吨)", "电网总投资(万元)", "城乡配网投资(万元)",
+              "城市供电可靠率(%)", "农村供电可靠率(%)", "数据说明"]
+    rows = []
+    for year in YEARS_TO_2025:
+        investment = _ramp(80000, 150000, year) * rng.uniform(0.95, 1.05)
+        shale = {2023: 0.4, 2024: 1.1, 2025: 2.2}.get(year)
+        rows.append([str(year), _f(_ramp(3.0, 17.5, year) * rng.uniform(0.97, 1.03)),
+                     _f(shale) if shale else "", _f(investment, 0),
+                     _f(investment * _ramp(0.44, 0.51, year), 0),
+                     _f(_ramp(99.950, 99.972, year), 3), _f(_ramp(99.80, 99.862, year), 3), SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "gb18030")
+
+
+def transport(rng: random.Random) -> bytes:
+    header = ["年份", "新增交通工具(辆)", "其中新能源清洁能源(辆)", "货运量合计(万吨)", "铁路货运量(万吨)",
+              "主城区绿色出行比例(%)", "绿色公路废料回收率(%)", "绿色公路废料循环利用率(%)",
+              "高速公路服务区(个)", "其中具备快充(个)", "其中具备充换电(个)", "公路客运枢纽(个)",
+              "其中客运枢纽具备快充(个)", "其中客运枢纽具备充换电(个)", "数据说明"]
+    rows = []
+    for year in YEARS_TO_2025:
+        added = 30000 * rng.uniform(0.9, 1.1)
+        clean = added * _ramp(0.04, 0.30, year) ** 1.0
+        freight = _ramp(3400, 4100, year) * rng.uniform(0.98, 1.02)
+        areas = 10 if year < 2021 else 12
+        fast = min(areas, max(0, round(_ramp(-4, 10, year))))
+        swap = min(fast, max(0, round(_ramp(-6, 7, year))))
+        hubs = 8
+        hub_fast = max(0, round(_ramp(-2, 4, year)))
+        hub_swap = max(0, round(_ramp(-3, 3, year)))
+        survey = _f(_ramp(68, 80.5, year), 1) if year >= 2019 else "—"  # travel survey from 2019
+        recovery = _f(_ramp(80, 98.3, year), 1) if year >= 2021 else "-"
+        recycling = _f(_ramp(50, 78.5, year), 1) if year >= 2021 else "-"
+        year_cell = str(year).translate(FULL_WIDTH) if year == 2018 else str(year)  # full-width digits
+        freight_cell = f"{freight:,.1f}" + ("万吨" if year >= 2023 else "")  # separators; unit in cell
+        rows.append([year_cell, _f(added, 0), _f(clean, 0), freight_cell,
+                     _f(freight * _ramp(0.028, 0.058, year), 1), survey, recovery, recycling,
+                     str(areas), str(fast), str(swap), str(hubs), str(hub_fast), str(hub_swap), SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "gbk")
+
+
+FOREST_PUBLISHED = {
+    2017: (57.33, "国家森林城市称号报道（new.dshei.com/zrdl/12885.html），domain_research §3.4"),
+    2022: (63.18, "巴中日报 2022-12（国家生态文明建设示范区），domain_research §3.4"),
+}
+
+
+def forestry(rng: random.Random) -> bytes:
+    """Counties and the city; the city's coverage in 2017 and 2022 is the published figure."""
+    header = ["年份", "地区", "森林覆盖率(%)", "森林蓄积量(万立方米)", "水系防护林新(补)植(公里)", "数据说明"]
+    offsets = {"巴州区": -6.0, "恩阳区": -9.0, "通江县": 4.0, "南江县": 6.5, "平昌县": -3.0}
+    stock_share = {"巴州区": 0.14, "恩阳区": 0.08, "通江县": 0.30, "南江县": 0.30, "平昌县": 0.18}
+    rows = []
+    for year in YEARS_TO_2025:
+        city_cover = FOREST_PUBLISHED.get(year, (None,))[0] or (
+            _ramp(55.6, 63.18, year, 2015, 2022) if year <= 2022 else 63.18 + 0.45 * (year - 2022))
+        city_stock = _ramp(3900, 6450, year)
+        shelter = {c: rng.uniform(25, 45) if year >= 2021 else None for c in offsets}
+        for county in offsets:
+            rows.append([str(year), county, _f(city_cover + offsets[county] + rng.uniform(-0.3, 0.3)),
+                         _f(city_stock * stock_share[county]),
+                         _f(shelter[county], 1) if shelter[county] else "—", SAMPLE_NOTE])
+        published = FOREST_PUBLISHED.get(year)
+        note = f"森林覆盖率为公开数据：{published[1]}；其余为样例数据（sample）" if published else SAMPLE_NOTE
+        total_shelter = sum(v for v in shelter.values() if v) if year >= 2021 else None
+        rows.append([str(year), CITY, _f(city_cover), _f(city_stock),
+                     _f(total_shelter, 1) if total_shelter else "—", note])
+    return _csv_bytes(header, rows, "gbk")
+
+
+def ecology_eqi(rng: random.Random) -> bytes:
+    header = ["年份", "地区", "生态质量指数(EQI)", "生态质量类别", "数据说明"]
+    base = {"巴中市": 68.0, "巴州区": 63.5, "恩阳区": 61.0, "通江县": 72.5, "南江县": 74.0, "平昌县": 66.0}
+    rows = []
+    for year in range(2020, 2026):  # EQI (HJ 1172-2021) is evaluated from 2020 on
+        for region, eqi in base.items():
+            value = eqi + 0.25 * (year - 2020) + rng.uniform(-0.4, 0.4)
+            rows.append([str(year), region, _f(value), "一类" if value >= 70 else "二类", SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "utf-8")
+
+
+def sewage_sludge(rng: random.Random) -> bytes:
+    """住建局 统计报表 (.xlsx) with a two-row merged header."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "污水污泥"
+    ws.append(["巴中市城镇污水处理及污泥处置情况统计表（样例数据 sample）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
+    ws.append(["年份", "县区", "城镇污水(万立方米)", None, "污泥(吨)", None, "数据说明"])
+    ws.append([None, None, "排放量", "处理量", "产生量", "无害化处理处置量", None])
+    for col in (1, 2, 7):
+        ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+    ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=4)
+    ws.merge_cells(start_row=2, start_column=5, end_row=2, end_column=6)
+    base = {"巴州区": 3500, "恩阳区": 900, "通江县": 800, "南江县": 750, "平昌县": 950}
+    for county, discharged in base.items():
+        for year in YEARS_TO_2025:
+            discharged *= 1 + rng.uniform(0.01, 0.04)
+            treated = discharged * min(_ramp(0.875, 0.962, year) + rng.uniform(-0.005, 0.005), 0.995)
+            sludge = treated * rng.uniform(6.5, 7.5)
+            sludge_rate = min(_ramp(0.86, 1.0, year, 2015, 2024), 1.0)
+            ws.append([year, county, round(discharged, 1), round(treated, 1), round(sludge, 0),
+                       round(sludge * sludge_rate, 0), SAMPLE_NOTE])
+    ws.append(["注：本表为样例数据（sample），非官方统计；污泥按含水率80%计。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip_times(buf.getvalue())
+
+
+def drinking_water_sources(rng: random.Random) -> list[dict]:
+    """One record per source and year: city-level sources (one or two per county) and
+    township sources (five per county, four of them 千吨万人)."""
+    classes = ["Ⅱ类", "Ⅲ类"]
+    sources = []
+    for n, county in enumerate(COUNTIES, 1):
+        for k in range(1 + (county == "巴州区")):
+            sources.append((f"BZ-{n}{k}C", f"{county[:2]}城区水源地{k + 1}号（样例）", county, "城市", "是"))
+        for k in range(5):
+            sources.append((f"BZ-{n}{k}T", f"{county[:2]}乡镇水源地{k + 1}号（样例）", county, "乡镇",
+                            "是" if k < 4 else "否"))
+    records = []
+    for year in YEARS_TO_2025:
+        warned = round(_ramp(1, 6, year, 2015, 2023))
+        automated = round(_ramp(0, 20, year))
+        for i, (code, name, county, level, big) in enumerate(sources):
+            city_rank = sum(1 for s in sources[:i] if s[3] == "城市")
+            big_rank = sum(1 for s in sources[:i] if s[4] == "是" and s[3] == "乡镇")
+            cls = rng.choice(classes)
+            if level == "乡镇" and year < 2024 and rng.random() < 0.05:
+                cls = "Ⅳ类"  # an occasional township source below Class III
+            records.append({
+                "year": year, "source_code": code, "source_name": name, "county": county,
+                "level": level, "is_qiandun_wanren": big, "water_quality_class": cls,
+                "has_warning_station": "是" if level == "城市" and city_rank < warned else "否",
+                "has_auto_monitoring": "是" if level == "乡镇" and big == "是" and big_rank < automated else "否",
+                "remark": SAMPLE_NOTE,
+            })
+    return records
+
+
+def rural_environment(rng: random.Random) -> dict[int, bytes]:
+    """农业农村局: one GBK file per year (file drop), 2019–2025."""
+    header = ["年份", "县区", "行政村数(个)", "生活污水有效治理行政村(个)", "农村户数(万户)", "卫生厕所户数(万户)",
+              "示范村户数(户)", "示范村无害化厕所户数(户)", "畜禽粪污产生量(万吨)", "畜禽粪污综合利用量(万吨)",
+              "规模养殖场(个)", "粪污处理设施配套养殖场(个)", "数据说明"]
+    size = {"巴州区": (310, 18.0, 120), "恩阳区": (220, 11.0, 70), "通江县": (390, 17.0, 110),
+            "南江县": (330, 15.0, 95), "平昌县": (420, 22.0, 140)}
+    files = {}
+    for year in range(2019, 2026):
+        rows = []
+        for county, (villages, households, farms) in size.items():
+            demo = 3000 + 200 * len(county)
+            manure = 150 * households / 15 * rng.uniform(0.95, 1.05)
+            rows.append([str(year), county, str(villages),
+                         str(round(villages * min(_ramp(0.42, 0.765, year, 2019), 0.99) * rng.uniform(0.98, 1.02))),
+                         _f(households, 1), _f(households * _ramp(0.78, 0.912, year, 2019), 2), str(demo),
+                         str(round(demo * _ramp(0.80, 0.93, year, 2019))), _f(manure, 1),
+                         _f(manure * _ramp(0.76, 0.955, year, 2019), 1), str(farms),
+                         str(round(farms * _ramp(0.86, 1.0, year, 2019)))])
+            rows[-1].append(SAMPLE_NOTE)
+        files[year] = _csv_bytes(header, rows, "gbk")
+    return files
+
+
+def urban_construction(rng: random.Random) -> bytes:
+    header = ["年份", "建成区面积(公顷)", "建成区绿化覆盖面积(公顷)", "新开工建筑面积(万平方米)",
+              "其中装配式建筑(万平方米)", "城镇新建建筑面积(万平方米)", "其中绿色建筑(万平方米)",
+              "其中星级绿色建筑(万平方米)", "城镇建筑可再生能源替代率(%)", "新建公共机构建筑和厂房屋顶光伏覆盖率(%)",
+              "生活垃圾信息化监管平台(个)", "数据说明"]
+    rows = []
+    for year in YEARS_TO_2025:
+        built = _ramp(4500, 6500, year)
+        started = 520 * rng.uniform(0.85, 1.15)
+        new_urban = 410 * rng.uniform(0.85, 1.15)
+        green = new_urban * min(_ramp(0.40, 1.0, year), 1.0)
+        rows.append([str(year), _f(built, 0), _f(built * _ramp(0.385, 0.452, year), 0), _f(started, 1),
+                     _f(started * max(_ramp(-0.05, 0.31, year), 0), 1), _f(new_urban, 1), _f(green, 1),
+                     _f(green * _ramp(0.05, 0.285, year), 1), _f(_ramp(2.0, 7.6, year), 1),
+                     _f(_ramp(10, 46, year, 2022), 1) if year >= 2022 else "",
+                     "1" if year >= 2023 else "0", SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "gbk")
+
+
+def green_manufacturing(rng: random.Random) -> bytes:
+    """经信局 统计报表 (.xlsx): two-row merged header under a title."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "绿色制造"
+    ws.append(["巴中市规模以上工业能耗、绿色制造及大宗工业固废情况（样例数据 sample）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
+    ws.append(["年份", "规上工业", None, "绿色制造", None, "大宗工业固废", None, "数据说明"])
+    ws.append([None, "综合能源消费量(万吨标准煤)", "增加值(2020年价,亿元)", "绿色园区(个)", "绿色工厂(个)",
+               "产生量(万吨)", "综合利用量(万吨)", None])
+    for col in (1, 8):
+        ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+    for col in (2, 4, 6):
+        ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+    for year in YEARS_TO_2025:
+        energy = (95 + 2.0 * (year - 2015) if year <= 2020 else 105 - 1.0 * (year - 2020)) * rng.uniform(0.99, 1.01)
+        value_added = _ramp(95, 136, year) * rng.uniform(0.99, 1.01)
+        parks = 0 if year < 2022 else (1 if year < 2024 else 2)
+        factories = max(0, round(_ramp(-3, 9, year)))
+        bulk = 300 * rng.uniform(0.95, 1.05)
+        ws.append([year, round(energy, 2), round(value_added, 2), parks, factories, round(bulk, 1),
+                   round(bulk * _ramp(0.45, 0.565, year), 1), SAMPLE_NOTE])
+    ws.append(["说明：绿色园区、绿色工厂为累计认定数（国家级、省级）；本表为样例数据（sample）。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip_times(buf.getvalue())
+
+
+def public_institutions(rng: random.Random) -> list[dict]:
+    records = []
+    for year in YEARS_TO_2025:
+        organs, direct = 420, 300
+        area = _ramp(5.0e6, 5.6e6, year)
+        energy = (40000 + 800 * (year - 2015)) if year <= 2020 else 44000 - 320 * (year - 2020)
+        total = 80000 * rng.uniform(0.9, 1.1)
+        records.append({
+            "year": year, "organs_county_above": organs,
+            "saving_organs_county_above": round(organs * max(_ramp(0.05, 0.78, year), 0)),
+            "organs_city_county_direct": direct,
+            "saving_organs_city_county_direct": round(direct * _ramp(0.08, 0.86, year)),
+            "procurement_total_wan_yuan": round(total, 1),
+            "procurement_green_wan_yuan": round(total * _ramp(0.70, 0.91, year), 1),
+            "energy_tce": round(energy * rng.uniform(0.995, 1.005), 0), "floor_area_m2": round(area, 0),
+            "remark": SAMPLE_NOTE,
+        })
+    return records
+
+
+# Monitoring stations (sample codes; the seed monitoring_stations maps them to regions).
+STATIONS = {"BZ0001A": "巴中市监测站（样例）", "BZ0002A": "巴州区南龛（样例）", "BZ0003A": "恩阳区（样例）"}
+AIR_YEAR = 2025
+
+
+def air_hourly(rng: random.Random) -> dict[str, bytes]:
+    """One UTF-8 CSV per station and month of AIR_YEAR, hour-ending local time; a few hours
+    are missing ('—'), as when an analyser is being calibrated."""
+    import calendar
+    import math
+    from datetime import datetime, timedelta
+
+    header = ["站点编码", "站点名称", "监测时间", "PM2.5(μg/m³)", "PM10(μg/m³)", "SO2(μg/m³)",
+              "NO2(μg/m³)", "CO(mg/m³)", "O3(μg/m³)"]
+    files = {}
+    for code, name in STATIONS.items():
+        level = rng.uniform(0.9, 1.1)
+        for month in range(1, 13):
+            rows = []
+            start = datetime(AIR_YEAR, month, 1)
+            hours = calendar.monthrange(AIR_YEAR, month)[1] * 24
+            season = math.cos(2 * math.pi * (month - 1) / 12)  # 1 in January, -1 in July
+            for h in range(hours):
+                t = start + timedelta(hours=h + 1)
+                daylight = max(0.0, math.sin(math.pi * (t.hour - 6) / 14)) if 6 <= t.hour <= 20 else 0.0
+                pm25 = max(3.0, level * (33 + 22 * season) * rng.lognormvariate(0, 0.35))
+                o3 = max(2.0, (55 - 25 * season) * (0.35 + 1.3 * daylight) * rng.lognormvariate(0, 0.2))
+                row = [code, name, t.strftime("%Y-%m-%d %H:%M"), _f(pm25, 0), _f(pm25 * 1.6, 0),
+                       _f(6 + 3 * season + rng.uniform(-1, 1), 0), _f(18 + 8 * season + rng.uniform(-4, 4), 0),
+                       _f(0.6 + 0.25 * season + rng.uniform(-0.1, 0.1), 2), _f(o3, 0)]
+                if rng.random() < 0.01:
+                    row[3:] = ["—"] * 6
+                rows.append(row)
+            files[f"{code}_{AIR_YEAR}{month:02d}.csv"] = _csv_bytes(header, rows, "utf-8")
+    return files
+
+
+def _write_json(path: Path, doc) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def main() -> None:
     rng = random.Random(SEED)
-    out = HERE / "waste"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "industrial_solid_waste.csv").write_bytes(industrial_solid_waste(rng))
-    (out / "domestic_waste.csv").write_bytes(domestic_waste(rng))
-    api = HERE / "api"
-    api.mkdir(exist_ok=True)
-    (api / "hazardous_waste.json").write_text(
-        json.dumps(hazardous_waste(rng), ensure_ascii=False, indent=1), encoding="utf-8")
-    energy = HERE / "energy"
-    energy.mkdir(exist_ok=True)
+    _write(HERE / "waste" / "industrial_solid_waste.csv", industrial_solid_waste(rng))
+    _write(HERE / "waste" / "domestic_waste.csv", domestic_waste(rng))
+    _write_json(HERE / "api" / "hazardous_waste.json", hazardous_waste(rng))
     # openpyxl stamps the current time into the file: fix it so the bytes are reproducible
-    data = installed_capacity(rng)
-    (energy / "installed_capacity.xlsx").write_bytes(_fixed_zip_times(data))
+    _write(HERE / "energy" / "installed_capacity.xlsx", _fixed_zip_times(installed_capacity(rng)))
+    # later datasets draw from their own generator so adding one never changes the others
+    rng = random.Random(SEED + 1)
+    _write_json(HERE / "economy" / "easyquery_gdp.json", economy_easyquery(rng))
+    _write(HERE / "energy" / "consumption_by_fuel.csv", energy_consumption(rng))
+    _write(HERE / "energy" / "supply_security.csv", energy_supply(rng))
+    _write(HERE / "transport" / "green_transport.csv", transport(rng))
+    _write(HERE / "forestry" / "forest_resources.csv", forestry(rng))
+    _write(HERE / "ecology" / "eqi.csv", ecology_eqi(rng))
+    _write(HERE / "water" / "sewage_sludge.xlsx", sewage_sludge(rng))
+    _write_json(HERE / "api" / "drinking_water_sources.json", drinking_water_sources(rng))
+    for year, data in rural_environment(rng).items():
+        _write(DROP_SAMPLE_DIR / "农业农村局" / f"农村人居环境_{year}.csv", data)
+    _write(HERE / "buildings" / "urban_construction.csv", urban_construction(rng))
+    _write(HERE / "industry" / "green_manufacturing.xlsx", green_manufacturing(rng))
+    _write_json(HERE / "api" / "public_institutions.json", public_institutions(rng))
+    air = air_hourly(rng)
+    for name, data in air.items():
+        _write(HERE / "air" / "hourly" / name, data)
+    _write_json(HERE / "air" / "hourly" / "index.json", {"files": sorted(air)})
     print(f"wrote sample files under {HERE}")
 
 

@@ -1,7 +1,10 @@
--- Energy indicators in long form for every county/district and the city (sums over
--- complete years: macro with_city_totals): installed capacity by type, and hydro + wind +
--- solar together (plan target T08).
-with county_amounts as (
+-- Energy indicators in long form.
+-- Installed capacity: every county/district and the city (sums over complete years: macro
+-- with_city_totals), by type and hydro + wind + solar together (plan target T08).
+-- Consumption (city): total, non-fossil and coal shares (coal in tce with the
+-- coal_equivalent_coefficients seed), energy per unit of GDP at 2020 prices.
+-- Supply security (city): gas and shale oil capacity, distribution-grid share, reliability.
+with county_capacity as (
     select
         'energy_installed_capacity' as source_id, year, region_code, provenance, load_id,
         vintage_count, indicator_code, obs_value
@@ -14,8 +17,8 @@ with county_amounts as (
     ))
 ),
 
-amounts as (
-    {{ with_city_totals('county_amounts') }}
+capacity as (
+    {{ with_city_totals('county_capacity') }}
 ),
 
 hydro_wind_solar as (
@@ -23,13 +26,64 @@ hydro_wind_solar as (
         source_id, year, region_code, provenance, load_id, vintage_count,
         'installed_capacity_hydro_wind_solar' as indicator_code,
         sum(obs_value) as obs_value
-    from amounts
+    from capacity
     where indicator_code in
         ('installed_capacity_hydro', 'installed_capacity_wind', 'installed_capacity_solar_pv')
     group by all
     having count(*) = 3
+),
+
+raw_coal as (
+    select kgce_per_unit as tce_per_t from {{ ref('coal_equivalent_coefficients') }}
+    where fuel_code = 'raw_coal'
+),
+
+gdp as (
+    select year, region_code, obs_value as gdp_comparable_prices, provenance as gdp_provenance
+    from {{ ref('int_economy__indicator_values') }}
+    where indicator_code = 'gdp_comparable_prices'
+),
+
+consumption as (
+    select
+        'energy_consumption_by_fuel' as source_id, c.year, c.region_code,
+        case when c.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
+             else c.provenance end as provenance,
+        c.load_id, c.vintage_count,
+        c.total_tce as energy_consumption_total,
+        100.0 * c.non_fossil_tce / nullif(c.total_tce, 0) as non_fossil_energy_share,
+        100.0 * c.raw_coal_t * raw_coal.tce_per_t / nullif(c.total_tce, 0) as coal_consumption_share,
+        c.total_tce / nullif(gdp.gdp_comparable_prices, 0) as energy_consumption_per_gdp
+    from {{ ref('stg_energy__consumption_by_fuel') }} as c
+    cross join raw_coal
+    left join gdp using (year, region_code)
+),
+
+supply as (
+    select
+        'energy_supply_security' as source_id, year, region_code, provenance, load_id, vintage_count,
+        gas_capacity_m3_per_year as natural_gas_production_capacity,
+        shale_oil_capacity_t_per_year as shale_oil_production_capacity,
+        100.0 * distribution_investment_yuan / nullif(grid_investment_yuan, 0)
+            as distribution_grid_investment_share,
+        urban_reliability_pct as urban_power_supply_reliability,
+        rural_reliability_pct as rural_power_supply_reliability
+    from {{ ref('stg_energy__supply_security') }}
 )
 
-select * from amounts
+select * from capacity
 union all by name
 select * from hydro_wind_solar
+union all by name
+select * from consumption
+unpivot (obs_value for indicator_code in (
+    energy_consumption_total, non_fossil_energy_share, coal_consumption_share,
+    energy_consumption_per_gdp
+))
+union all by name
+select * from supply
+unpivot (obs_value for indicator_code in (
+    natural_gas_production_capacity, shale_oil_production_capacity,
+    distribution_grid_investment_share, urban_power_supply_reliability,
+    rural_power_supply_reliability
+))

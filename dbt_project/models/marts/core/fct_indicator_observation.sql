@@ -4,6 +4,20 @@ with observations as (
     select * from {{ ref('int_waste__indicator_values') }}
     union all by name
     select * from {{ ref('int_energy__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_economy__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_transport__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_forestry__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_water__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_buildings__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_industry__indicator_values') }}
+    union all by name
+    select * from {{ ref('int_public_institutions__indicator_values') }}
 )
 
 select

@@ -1,0 +1,44 @@
+-- GDP, its volume index and industry value added (统计局, NBS easyquery shape), one row per
+-- region and year; amounts in 10^4 yuan (万元). Cells the source marks hasdata=false arrive
+-- empty and stay NULL. The latest vintage per year and region.
+with source as (
+    select * from {{ source('economy', 'economy_gdp') }}
+),
+
+region_aliases as (
+    {{ region_alias_lookup() }}
+),
+
+cells as (
+    select
+        cast({{ to_number('source.year') }} as integer) as year,
+        region_aliases.region_code,
+        source.indicator_code,
+        {{ to_number('source.value') }} as value,
+        {{ provenance_from_note('source.data_note') }} as provenance,
+        source._load_id as load_id,
+        source._fetched_at as fetched_at
+    from source
+    left join region_aliases
+        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+),
+
+latest_cells as (
+    {{ keep_latest_vintage('cells', ['year', 'region_code', 'indicator_code']) }}
+)
+
+select
+    year,
+    region_code,
+    {{ convert_unit("max(value) filter (where indicator_code = 'A020101')", '亿元', '10^4 yuan') }}
+        as gdp_current_prices_10k_yuan,
+    max(value) filter (where indicator_code = 'A020102') as gdp_volume_index_2020_eq_100,
+    {{ convert_unit("max(value) filter (where indicator_code = 'A020301')", '亿元', '10^4 yuan') }}
+        as industry_value_added_current_prices_10k_yuan,
+    max(provenance) filter (where indicator_code = 'A020101') as gdp_current_prices_provenance,
+    -- 'sample' if any cell of the row is: what is computed from the row is no better
+    max(provenance) as provenance,
+    max(load_id) as load_id,
+    max(vintage_count) as vintage_count
+from latest_cells
+group by year, region_code

@@ -1,0 +1,42 @@
+-- Centralised drinking water sources, one row per source and year (生态环境局 API): level,
+-- GB 3838 class (rank from the water_quality_classes seed), warning station and automatic
+-- monitoring as booleans; the latest vintage per year and source.
+with source as (
+    select * from {{ source('water', 'water_drinking_sources') }}
+),
+
+region_aliases as (
+    {{ region_alias_lookup() }}
+),
+
+classes as (
+    select {{ normalize_name('class_label') }} as class_key, class_rank, class_code
+    from {{ ref('water_quality_classes') }}
+),
+
+typed as (
+    select
+        cast({{ to_number('source.year') }} as integer) as year,
+        source.source_code,
+        source.source_name,
+        region_aliases.region_code,
+        case {{ normalize_name('source.source_level') }}
+            when '城市' then 'urban' when '乡镇' then 'township' end as source_level,
+        {{ normalize_name('source.serves_thousand_ton') }} = '是' as serves_thousand_ton,
+        source.water_class as water_class_as_received,
+        classes.class_rank as water_class_rank,
+        classes.class_code as water_class,
+        {{ normalize_name('source.has_warning_station') }} = '是' as has_warning_station,
+        {{ normalize_name('source.has_auto_monitoring') }} = '是' as has_auto_monitoring,
+        {{ provenance_from_note('source.data_note') }} as provenance,
+        source._load_id as load_id,
+        source._row_number as source_row_number,
+        source._fetched_at as fetched_at
+    from source
+    left join region_aliases
+        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    left join classes
+        on {{ normalize_name('source.water_class') }} = classes.class_key
+)
+
+{{ keep_latest_vintage('typed', ['year', 'source_code']) }}
