@@ -198,12 +198,14 @@ def economy_easyquery(rng: random.Random) -> dict:
                   ("A020301", "工业增加值(当年价格)", "亿元")]
     wdnodes = [
         {"wdcode": "zb", "wdname": "指标", "nodes": [
-            {"code": c, "cname": n, "unit": u, "memo": memo_sample, "dotcount": 2} for c, n, u in indicators]},
+            {"code": c, "cname": n, "unit": u, "memo": memo_sample, "dotcount": 2}
+            for c, n, u in indicators]},
         {"wdcode": "reg", "wdname": "地区", "nodes": [
             {"code": code, "cname": name} for name, code in COUNTY_CODES.items()]},
         {"wdcode": "sj", "wdname": "时间", "nodes": [{"code": str(y), "cname": f"{y}年"} for y in years]},
     ]
-    return {"returncode": 200, "returndata": {"datanodes": nodes, "wdnodes": wdnodes, "hasdatacount": len(nodes)}}
+    return {"returncode": 200,
+            "returndata": {"datanodes": nodes, "wdnodes": wdnodes, "hasdatacount": len(nodes)}}
 
 
 # Coal-equivalent coefficients (kgce per kg, or per m3 for gas), as in the coal_equivalent_coefficients seed.
@@ -374,7 +376,8 @@ def drinking_water_sources(rng: random.Random) -> list[dict]:
                 "year": year, "source_code": code, "source_name": name, "county": county,
                 "level": level, "is_qiandun_wanren": big, "water_quality_class": cls,
                 "has_warning_station": "是" if level == "城市" and city_rank < warned else "否",
-                "has_auto_monitoring": "是" if level == "乡镇" and big == "是" and big_rank < automated else "否",
+                "has_auto_monitoring":
+                    "是" if level == "乡镇" and big == "是" and big_rank < automated else "否",
                 "remark": SAMPLE_NOTE,
             })
     return records
@@ -382,8 +385,9 @@ def drinking_water_sources(rng: random.Random) -> list[dict]:
 
 def rural_environment(rng: random.Random) -> dict[int, bytes]:
     """农业农村局: one GBK file per year (file drop), 2019–2025."""
-    header = ["年份", "县区", "行政村数(个)", "生活污水有效治理行政村(个)", "农村户数(万户)", "卫生厕所户数(万户)",
-              "示范村户数(户)", "示范村无害化厕所户数(户)", "畜禽粪污产生量(万吨)", "畜禽粪污综合利用量(万吨)",
+    header = ["年份", "县区", "行政村数(个)", "生活污水有效治理行政村(个)", "农村户数(万户)",
+              "卫生厕所户数(万户)", "示范村户数(户)", "示范村无害化厕所户数(户)",
+              "畜禽粪污产生量(万吨)", "畜禽粪污综合利用量(万吨)",
               "规模养殖场(个)", "粪污处理设施配套养殖场(个)", "数据说明"]
     size = {"巴州区": (310, 18.0, 120), "恩阳区": (220, 11.0, 70), "通江县": (390, 17.0, 110),
             "南江县": (330, 15.0, 95), "平昌县": (420, 22.0, 140)}
@@ -394,7 +398,8 @@ def rural_environment(rng: random.Random) -> dict[int, bytes]:
             demo = 3000 + 200 * len(county)
             manure = 150 * households / 15 * rng.uniform(0.95, 1.05)
             rows.append([str(year), county, str(villages),
-                         str(round(villages * min(_ramp(0.42, 0.765, year, 2019), 0.99) * rng.uniform(0.98, 1.02))),
+                         str(round(villages * min(_ramp(0.42, 0.765, year, 2019), 0.99)
+                                   * rng.uniform(0.98, 1.02))),
                          _f(households, 1), _f(households * _ramp(0.78, 0.912, year, 2019), 2), str(demo),
                          str(round(demo * _ramp(0.80, 0.93, year, 2019))), _f(manure, 1),
                          _f(manure * _ramp(0.76, 0.955, year, 2019), 1), str(farms),
@@ -407,7 +412,8 @@ def rural_environment(rng: random.Random) -> dict[int, bytes]:
 def urban_construction(rng: random.Random) -> bytes:
     header = ["年份", "建成区面积(公顷)", "建成区绿化覆盖面积(公顷)", "新开工建筑面积(万平方米)",
               "其中装配式建筑(万平方米)", "城镇新建建筑面积(万平方米)", "其中绿色建筑(万平方米)",
-              "其中星级绿色建筑(万平方米)", "城镇建筑可再生能源替代率(%)", "新建公共机构建筑和厂房屋顶光伏覆盖率(%)",
+              "其中星级绿色建筑(万平方米)", "城镇建筑可再生能源替代率(%)",
+              "新建公共机构建筑和厂房屋顶光伏覆盖率(%)",
               "生活垃圾信息化监管平台(个)", "数据说明"]
     rows = []
     for year in YEARS_TO_2025:
@@ -440,7 +446,8 @@ def green_manufacturing(rng: random.Random) -> bytes:
     for col in (2, 4, 6):
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
     for year in YEARS_TO_2025:
-        energy = (95 + 2.0 * (year - 2015) if year <= 2020 else 105 - 1.0 * (year - 2020)) * rng.uniform(0.99, 1.01)
+        energy = (95 + 2.0 * (year - 2015) if year <= 2020 else 105 - 1.0 * (year - 2020))
+        energy *= rng.uniform(0.99, 1.01)
         value_added = _ramp(95, 136, year) * rng.uniform(0.99, 1.01)
         parks = 0 if year < 2022 else (1 if year < 2024 else 2)
         factories = max(0, round(_ramp(-3, 9, year)))
@@ -501,7 +508,8 @@ def air_hourly(rng: random.Random) -> dict[str, bytes]:
                 pm25 = max(3.0, level * (33 + 22 * season) * rng.lognormvariate(0, 0.35))
                 o3 = max(2.0, (55 - 25 * season) * (0.35 + 1.3 * daylight) * rng.lognormvariate(0, 0.2))
                 row = [code, name, t.strftime("%Y-%m-%d %H:%M"), _f(pm25, 0), _f(pm25 * 1.6, 0),
-                       _f(6 + 3 * season + rng.uniform(-1, 1), 0), _f(18 + 8 * season + rng.uniform(-4, 4), 0),
+                       _f(6 + 3 * season + rng.uniform(-1, 1), 0),
+                       _f(18 + 8 * season + rng.uniform(-4, 4), 0),
                        _f(0.6 + 0.25 * season + rng.uniform(-0.1, 0.1), 2), _f(o3, 0)]
                 if rng.random() < 0.01:
                     row[3:] = ["—"] * 6
