@@ -17,3 +17,20 @@
         partition by {{ key_columns | join(', ') }} order by fetched_at desc, load_id desc
     ) = 1
 {%- endmacro %}
+
+
+{# The columns every staging model carries from raw: provenance (from the note column),
+   the load, the row's position in the source, and the fetch time. #}
+{% macro lineage_columns(relation=none) -%}
+    {%- set p = relation ~ '.' if relation else '' -%}
+    {{ provenance_from_note(p ~ 'data_note') }} as provenance,
+    {{ p }}_load_id as load_id,
+    {{ p }}_row_number as source_row_number,
+    {{ p }}_fetched_at as fetched_at
+{%- endmacro %}
+
+{# Map a source's region name to its GB/T 2260 code (NULL when unknown: tests catch it). #}
+{% macro join_region_code(name_expr) -%}
+    left join ({{ region_alias_lookup() }}) as region_aliases
+        on {{ normalize_name(name_expr) }} = region_aliases.alias_key
+{%- endmacro %}

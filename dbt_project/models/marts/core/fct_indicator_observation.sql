@@ -1,23 +1,14 @@
 -- The conformed fact (SDMX-like): one observation per indicator, region and period, from
 -- every domain's int_<domain>__indicator_values model.
+{%- set domains = ['waste', 'energy', 'economy', 'transport', 'forestry', 'water', 'buildings',
+                    'industry', 'public_institutions'] %}
 with observations as (
-    select * from {{ ref('int_waste__indicator_values') }}
+    {%- for domain in domains %}
+    select * from {{ ref('int_' ~ domain ~ '__indicator_values') }}
+    {%- if not loop.last %}
     union all by name
-    select * from {{ ref('int_energy__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_economy__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_transport__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_forestry__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_water__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_buildings__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_industry__indicator_values') }}
-    union all by name
-    select * from {{ ref('int_public_institutions__indicator_values') }}
+    {%- endif %}
+    {%- endfor %}
 )
 
 select

@@ -19,10 +19,7 @@ typed as (
         {{ to_number('renewable_substitution') }} as renewable_substitution_pct,
         {{ to_number('rooftop_pv_coverage') }} as rooftop_pv_coverage_pct,
         {{ to_number('waste_platforms') }} as waste_supervision_platforms,
-        {{ provenance_from_note('data_note') }} as provenance,
-        _load_id as load_id,
-        _row_number as source_row_number,
-        _fetched_at as fetched_at
+        {{ lineage_columns() }}
     from source
 )
 

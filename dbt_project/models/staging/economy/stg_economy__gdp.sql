@@ -5,10 +5,6 @@ with source as (
     select * from {{ source('economy', 'economy_gdp') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 cells as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -19,8 +15,7 @@ cells as (
         source._load_id as load_id,
         source._fetched_at as fetched_at
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 ),
 
 latest_cells as (

@@ -4,10 +4,6 @@ with source as (
     select * from {{ source('energy', 'energy_consumption_by_fuel') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -22,13 +18,9 @@ typed as (
             as net_imported_electricity_kwh,
         {{ convert_unit(to_number('source.non_fossil_tce'), '万吨标准煤', 'tce') }} as non_fossil_tce,
         {{ convert_unit(to_number('source.total_tce'), '万吨标准煤', 'tce') }} as total_tce,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

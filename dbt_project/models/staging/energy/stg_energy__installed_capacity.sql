@@ -4,10 +4,6 @@ with source as (
     select * from {{ source('energy', 'energy_installed_capacity') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -17,13 +13,9 @@ typed as (
         {{ convert_unit(to_number('source.wind'), '万千瓦', 'kW') }} as wind_kw,
         {{ convert_unit(to_number('source.solar_pv'), '万千瓦', 'kW') }} as solar_pv_kw,
         {{ convert_unit(to_number('source.biomass'), '万千瓦', 'kW') }} as biomass_kw,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

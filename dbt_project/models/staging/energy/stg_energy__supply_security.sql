@@ -15,10 +15,7 @@ typed as (
             as distribution_investment_yuan,
         {{ to_number('urban_reliability') }} as urban_reliability_pct,
         {{ to_number('rural_reliability') }} as rural_reliability_pct,
-        {{ provenance_from_note('data_note') }} as provenance,
-        _load_id as load_id,
-        _row_number as source_row_number,
-        _fetched_at as fetched_at
+        {{ lineage_columns() }}
     from source
 )
 

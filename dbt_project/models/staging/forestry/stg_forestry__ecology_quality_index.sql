@@ -3,23 +3,15 @@ with source as (
     select * from {{ source('forestry', 'ecology_quality_index') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
         region_aliases.region_code,
         {{ to_number('source.eqi') }} as eqi,
         source.eqi_class,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

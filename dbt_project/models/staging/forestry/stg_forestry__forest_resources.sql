@@ -5,10 +5,6 @@ with source as (
     select * from {{ source('forestry', 'forestry_resources') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -17,13 +13,9 @@ typed as (
         {{ to_number('source.forest_coverage') }} as forest_coverage_pct,
         {{ convert_unit(to_number('source.stock_volume'), '万立方米', 'm3') }} as stock_volume_m3,
         {{ convert_unit(to_number('source.shelterbelt_km'), '公里', 'km') }} as shelterbelt_planted_km,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

@@ -16,10 +16,7 @@ typed as (
         {{ to_number('green_factories') }} as green_factories,
         {{ convert_unit(to_number('bulk_waste_generated'), '万吨', 't') }} as bulk_waste_generated_t,
         {{ convert_unit(to_number('bulk_waste_utilized'), '万吨', 't') }} as bulk_waste_utilized_t,
-        {{ provenance_from_note('data_note') }} as provenance,
-        _load_id as load_id,
-        _row_number as source_row_number,
-        _fetched_at as fetched_at
+        {{ lineage_columns() }}
     from source
 )
 

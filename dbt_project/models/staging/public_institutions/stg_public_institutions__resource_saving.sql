@@ -16,10 +16,7 @@ typed as (
         {{ convert_unit(to_number('procurement_green'), '万元', 'yuan') }} as procurement_green_yuan,
         {{ convert_unit(to_number('energy_use'), '吨标准煤', 'tce') }} as energy_use_tce,
         {{ convert_unit(to_number('floor_area'), '平方米', 'm2') }} as floor_area_m2,
-        {{ provenance_from_note('data_note') }} as provenance,
-        _load_id as load_id,
-        _row_number as source_row_number,
-        _fetched_at as fetched_at
+        {{ lineage_columns() }}
     from source
 )
 

@@ -21,10 +21,7 @@ typed as (
         {{ to_number('passenger_hubs') }} as passenger_hubs,
         {{ to_number('passenger_hubs_fast_charging') }} as passenger_hubs_fast_charging,
         {{ to_number('passenger_hubs_charging_swap') }} as passenger_hubs_charging_swap,
-        {{ provenance_from_note('data_note') }} as provenance,
-        _load_id as load_id,
-        _row_number as source_row_number,
-        _fetched_at as fetched_at
+        {{ lineage_columns() }}
     from source
 )
 

@@ -4,10 +4,6 @@ with source as (
     select * from {{ source('waste', 'waste_hazardous_waste') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -17,13 +13,9 @@ typed as (
         {{ convert_unit(to_number('source.stored_earlier'), '吨', 't') }} as stored_earlier_t,
         {{ convert_unit(to_number('source.utilized'), '吨', 't') }} as utilized_t,
         {{ convert_unit(to_number('source.disposed'), '吨', 't') }} as disposed_t,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

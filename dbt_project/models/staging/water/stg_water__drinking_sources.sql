@@ -5,10 +5,6 @@ with source as (
     select * from {{ source('water', 'water_drinking_sources') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 classes as (
     select {{ normalize_name('class_label') }} as class_key, class_rank, class_code
     from {{ ref('water_quality_classes') }}
@@ -28,13 +24,9 @@ typed as (
         classes.class_code as water_class,
         {{ normalize_name('source.has_warning_station') }} = '是' as has_warning_station,
         {{ normalize_name('source.has_auto_monitoring') }} = '是' as has_auto_monitoring,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
     left join classes
         on {{ normalize_name('source.water_class') }} = classes.class_key
 )

@@ -4,10 +4,6 @@ with source as (
     select * from {{ source('water', 'water_rural_environment') }}
 ),
 
-region_aliases as (
-    {{ region_alias_lookup() }}
-),
-
 typed as (
     select
         cast({{ to_number('source.year') }} as integer) as year,
@@ -24,13 +20,9 @@ typed as (
         {{ convert_unit(to_number('source.manure_utilized'), '万吨', 't') }} as manure_utilized_t,
         {{ to_number('source.large_farms') }} as large_farms,
         {{ to_number('source.large_farms_equipped') }} as large_farms_equipped,
-        {{ provenance_from_note('source.data_note') }} as provenance,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        {{ lineage_columns('source') }}
     from source
-    left join region_aliases
-        on {{ normalize_name('source.region') }} = region_aliases.alias_key
+    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}
