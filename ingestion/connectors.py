@@ -82,7 +82,6 @@ class HttpConnector:
                     time.sleep(delay)
         raise FetchError(f"{dataset_id}: {url}: failed after {self.attempts} attempts; last: {last}")
 
-
     def fetch_pages(self, dataset_id: str, url: str, token: str | None = None,
                     page_size: int = 100, max_pages: int = 10_000) -> FetchedFile:
         """A paged JSON API (`?page=N&page_size=M`, answering {"data": {"items", "pages"}}):
@@ -98,8 +97,11 @@ class HttpConnector:
             except (ValueError, KeyError, TypeError) as exc:
                 raise FetchError(f"{dataset_id}: {url}: page {page} is not a paged API answer "
                                  f"({type(exc).__name__}: {exc})") from exc
+            if total_pages > max_pages:  # never land a silently truncated answer
+                raise FetchError(f"{dataset_id}: {url}: the API reports {total_pages} pages, "
+                                 f"more than the {max_pages}-page limit; nothing was landed")
             pages.append(body)
-            if page >= total_pages or page >= max_pages:
+            if page >= total_pages:
                 break
             page += 1
         data = json.dumps({"pages": pages}, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -88,6 +88,8 @@ def test_paged_api_needs_the_token_and_reads_every_page(tmp_path):
             connector.fetch_pages("demo", f"{url}/api/demo", token="wrong")
         with pytest.raises(FetchError, match="401.*no token sent"):
             connector.fetch("demo", f"{url}/api/demo")
+        with pytest.raises(FetchError, match="3 pages, more than the 2-page limit"):
+            connector.fetch_pages("demo", f"{url}/api/demo", token="s3cret", page_size=3, max_pages=2)
     pages = json.loads(fetched.data)["pages"]
     assert len(pages) == 3
     assert [r["i"] for p in pages for r in p["data"]["items"]] == list(range(7))
