@@ -5,9 +5,7 @@
    A sum of sample figures stays 'sample'; of published ones it is 'derived'. #}
 {% macro with_city_totals(county_relation) -%}
     with counties as (
-        select region_code, parent_code, count(*) over (partition by parent_code) as siblings
-        from {{ ref('regions') }}
-        where region_level in ('district', 'county')
+        {{ counties_with_siblings() }}
     ),
 
     city as (
@@ -15,8 +13,7 @@
             c.source_id,
             c.year,
             counties.parent_code as region_code,
-            case when bool_or(c.provenance = 'sample') then 'sample' else 'derived' end
-                as provenance,
+            {{ summed_provenance('c.provenance') }} as provenance,
             cast(null as varchar) as load_id,
             max(c.vintage_count) as vintage_count,
             c.indicator_code,
@@ -37,17 +34,14 @@
    in years where every one reported it. Rates are then computed from the sums. #}
 {% macro with_city_sums(relation, amount_columns) -%}
     with counties as (
-        select region_code, parent_code, count(*) over (partition by parent_code) as siblings
-        from {{ ref('regions') }}
-        where region_level in ('district', 'county')
+        {{ counties_with_siblings() }}
     ),
 
     city as (
         select
             r.year,
             counties.parent_code as region_code,
-            case when bool_or(r.provenance = 'sample') then 'sample' else 'derived' end
-                as provenance,
+            {{ summed_provenance('r.provenance') }} as provenance,
             cast(null as varchar) as load_id,
             max(r.vintage_count) as vintage_count,
             {%- for column in amount_columns %}
@@ -64,4 +58,17 @@
     from {{ relation }}
     union all by name
     select * from city
+{%- endmacro %}
+
+
+{# Each county/district with its parent and how many siblings it has (zones excluded). #}
+{% macro counties_with_siblings() -%}
+    select region_code, parent_code, count(*) over (partition by parent_code) as siblings
+    from {{ ref('regions') }}
+    where region_level in ('district', 'county')
+{%- endmacro %}
+
+{# A sum of sample figures stays 'sample'; of published ones it is 'derived'. #}
+{% macro summed_provenance(expr) -%}
+    case when bool_or({{ expr }} = 'sample') then 'sample' else 'derived' end
 {%- endmacro %}
