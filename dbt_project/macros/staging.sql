@@ -19,11 +19,12 @@
 {%- endmacro %}
 
 
-{# The columns every staging model carries from raw: provenance (from the note column),
-   the load, the row's position in the source, and the fetch time. #}
-{% macro lineage_columns(relation=none) -%}
+{# The columns every staging model carries from raw: provenance (from the column where the
+   source labels sample data, its note by default), the load, the row's position in the
+   source, and the fetch time. #}
+{% macro lineage_columns(relation=none, note_column='data_note') -%}
     {%- set p = relation ~ '.' if relation else '' -%}
-    {{ provenance_from_note(p ~ 'data_note') }} as provenance,
+    {{ provenance_from_note(p ~ note_column) }} as provenance,
     {{ p }}_load_id as load_id,
     {{ p }}_row_number as source_row_number,
     {{ p }}_fetched_at as fetched_at

@@ -1,7 +1,7 @@
 -- The conformed fact (SDMX-like): one observation per indicator, region and period, from
 -- every domain's int_<domain>__indicator_values model.
-{%- set domains = ['waste', 'energy', 'economy', 'transport', 'forestry', 'water', 'buildings',
-                    'industry', 'public_institutions'] %}
+{%- set domains = ['waste', 'energy', 'carbon', 'economy', 'air', 'transport', 'forestry', 'water',
+                    'buildings', 'industry', 'public_institutions'] %}
 with observations as (
     {%- for domain in domains %}
     select * from {{ ref('int_' ~ domain ~ '__indicator_values') }}

@@ -1,6 +1,6 @@
 -- Hourly air readings per station (生态环境局 monitoring export, one CSV per station-month),
 -- typed: hour ending in local time, ug/m3 (CO mg/m3), region from the monitoring_stations
--- seed; the latest vintage per station and hour.
+-- seed; provenance from the station name; the latest vintage per station and hour.
 with source as (
     select * from {{ source('air', 'air_hourly_readings') }}
 ),
@@ -18,9 +18,8 @@ typed as (
         {{ to_number('source.no2') }} as no2_ugm3,
         {{ to_number('source.co') }} as co_mgm3,
         {{ to_number('source.o3') }} as o3_ugm3,
-        source._load_id as load_id,
-        source._row_number as source_row_number,
-        source._fetched_at as fetched_at
+        -- the feed has no note column: sample stations say so in their name
+        {{ lineage_columns('source', note_column='station_name') }}
     from source
     left join {{ ref('monitoring_stations') }} as stations using (station_code)
 )

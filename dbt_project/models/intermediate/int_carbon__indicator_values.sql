@@ -1,0 +1,35 @@
+-- Carbon indicators in long form: energy CO2 (fuels + purchased electricity) and CO2 per unit
+-- of GDP at comparable (2020) prices, for every region with a complete fuel balance.
+with co2 as (
+    select
+        year, region_code,
+        case when bool_or(provenance = 'sample') then 'sample' else 'derived' end as provenance,
+        any_value(load_id) as load_id,
+        max(vintage_count) as vintage_count,
+        sum(co2_t) as co2_emissions_energy,
+        count(co2_t) = count(*) as is_complete
+    from {{ ref('int_carbon__co2_by_fuel') }}
+    group by year, region_code
+),
+
+gdp as (
+    select year, region_code, obs_value as gdp_comparable_prices, provenance as gdp_provenance
+    from {{ ref('int_economy__indicator_values') }}
+    where indicator_code = 'gdp_comparable_prices'
+),
+
+carbon as (
+    select
+        'energy_consumption_by_fuel' as source_id, co2.year, co2.region_code,
+        case when co2.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
+             else 'derived' end as provenance,
+        co2.load_id, co2.vintage_count,
+        co2.co2_emissions_energy,
+        co2.co2_emissions_energy / nullif(gdp.gdp_comparable_prices, 0) as co2_per_gdp
+    from co2
+    left join gdp using (year, region_code)
+    where co2.is_complete
+)
+
+select * from carbon
+unpivot (obs_value for indicator_code in (co2_emissions_energy, co2_per_gdp))

@@ -1,0 +1,68 @@
+-- Energy CO2 and intensities per region and year: CO2 from fuels and from purchased
+-- electricity (with the grid factor used), energy and CO2 per unit of GDP at comparable
+-- (2020) prices, and their reductions vs the plan's baselines 2020 (T03, T04) and 2005 (T05).
+with co2 as (
+    select
+        year,
+        region_code,
+        sum(co2_t) filter (where emission_source = 'fuel_combustion') as co2_fuel_combustion_t,
+        sum(co2_t) filter (where emission_source = 'purchased_electricity')
+            as co2_purchased_electricity_t,
+        any_value(grid_factor_scope) filter (where emission_source = 'purchased_electricity')
+            as grid_factor_scope,
+        any_value(grid_factor_kg_co2_per_kwh)
+            filter (where emission_source = 'purchased_electricity') as grid_factor_kg_co2_per_kwh,
+        any_value(grid_factor_year) filter (where emission_source = 'purchased_electricity')
+            as grid_factor_year
+    from {{ ref('int_carbon__co2_by_fuel') }}
+    group by year, region_code
+),
+
+indicators as (
+    {{ indicator_mart({
+        'energy_consumption_total': 'energy_consumption_tce',
+        'gdp_comparable_prices': 'gdp_comparable_prices_10k_yuan',
+        'co2_emissions_energy': 'co2_emissions_t',
+        'energy_consumption_per_gdp': 'energy_per_gdp_tce_per_10k_yuan',
+        'co2_per_gdp': 'co2_per_gdp_t_per_10k_yuan',
+    }) }}
+),
+
+with_baselines as (
+    select
+        indicators.*,
+        co2.co2_fuel_combustion_t,
+        co2.co2_purchased_electricity_t,
+        co2.grid_factor_scope,
+        co2.grid_factor_kg_co2_per_kwh,
+        co2.grid_factor_year,
+        any_value(energy_per_gdp_tce_per_10k_yuan) filter (where year = 2020)
+            over (partition by region_code) as energy_per_gdp_2020,
+        any_value(co2_per_gdp_t_per_10k_yuan) filter (where year = 2020)
+            over (partition by region_code) as co2_per_gdp_2020,
+        any_value(co2_per_gdp_t_per_10k_yuan) filter (where year = 2005)
+            over (partition by region_code) as co2_per_gdp_2005
+    from indicators
+    left join co2 using (year, region_code)
+)
+
+select
+    region_code, region_name_zh, region_name_en, region_level, year,
+    energy_consumption_tce,
+    co2_fuel_combustion_t,
+    co2_purchased_electricity_t,
+    co2_emissions_t,
+    grid_factor_scope,
+    grid_factor_kg_co2_per_kwh,
+    grid_factor_year,
+    gdp_comparable_prices_10k_yuan,
+    energy_per_gdp_tce_per_10k_yuan,
+    co2_per_gdp_t_per_10k_yuan,
+    100 * (1 - energy_per_gdp_tce_per_10k_yuan / energy_per_gdp_2020) as energy_per_gdp_reduction_vs_2020_pct,
+    100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2020) as co2_per_gdp_reduction_vs_2020_pct,
+    100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2005) as co2_per_gdp_reduction_vs_2005_pct,
+    provenance,
+    is_revised
+from with_baselines
+-- GDP alone (no energy balance) is economy data, not a carbon row
+where energy_consumption_tce is not null or co2_emissions_t is not null
