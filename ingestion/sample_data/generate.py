@@ -375,12 +375,47 @@ def drinking_water_sources(rng: random.Random) -> list[dict]:
             records.append({
                 "year": year, "source_code": code, "source_name": name, "county": county,
                 "level": level, "is_qiandun_wanren": big, "water_quality_class": cls,
+                **water_quality_parameters(code, year, cls),
                 "has_warning_station": "是" if level == "城市" and city_rank < warned else "否",
                 "has_auto_monitoring":
                     "是" if level == "乡镇" and big == "是" and big_rank < automated else "否",
                 "remark": SAMPLE_NOTE,
             })
     return records
+
+
+# GB 3838-2002 表1 limits for classes Ⅰ…Ⅴ of the parameters the sample reports (DO is a
+# minimum, the others maxima; TP is stricter in lakes and reservoirs).
+GB3838_LIMITS = {
+    "do_mgl": (7.5, 6, 5, 3, 2),
+    "codmn_mgl": (2, 4, 6, 10, 15),
+    "nh3n_mgl": (0.15, 0.5, 1.0, 1.5, 2.0),
+    "tp_mgl": (0.02, 0.1, 0.2, 0.3, 0.4),
+    "tp_mgl_lake": (0.01, 0.025, 0.05, 0.1, 0.2),
+}
+ROMAN = {"Ⅰ类": 1, "Ⅱ类": 2, "Ⅲ类": 3, "Ⅳ类": 4, "Ⅴ类": 5}
+
+
+def water_quality_parameters(code: str, year: int, cls: str) -> dict[str, str]:
+    """Annual mean concentrations consistent with the reported class under the GB 3838
+    single-factor rule: one parameter inside the class, the others in it or better. Drawn from
+    a generator of their own, so the other sample datasets keep their bytes."""
+    rng = random.Random(f"{SEED}-{code}-{year}")
+    lake = code.endswith("1C")  # the second city source of 巴州区 is a reservoir
+    rank = ROMAN[cls]
+    names = ["do_mgl", "codmn_mgl", "nh3n_mgl", "tp_mgl"]
+    limiting = rng.choice(names)
+    values = {}
+    for name in names:
+        limits = GB3838_LIMITS["tp_mgl_lake" if name == "tp_mgl" and lake else name]
+        k = rank if name == limiting else rng.randint(1, rank)  # class of this parameter
+        if name == "do_mgl":  # higher is better: class k is [limit k, limit k-1)
+            hi = limits[k - 2] if k > 1 else 10.0
+            values[name] = _f(rng.uniform(limits[k - 1], hi - 0.01), 2)
+        else:  # class k is (limit k-1, limit k]
+            lo = limits[k - 2] if k > 1 else limits[0] / 4
+            values[name] = _f(rng.uniform(lo + 0.001, limits[k - 1]), 3)
+    return {"water_body_type": "湖库型" if lake else "河流型", **values}
 
 
 def rural_environment(rng: random.Random) -> dict[int, bytes]:

@@ -1,7 +1,8 @@
 -- Water indicators in long form, every rate from its numerator and denominator.
 -- Sewage, sludge and rural environment: each county/district, and the city from the sums of
 -- its counties/districts in complete years (macro with_city_sums). Drinking water sources:
--- shares and counts over the sources of each county/district and of the whole city.
+-- shares and counts over the sources of each county/district and of the whole city, with
+-- each source's GB 3838 class from int_water__drinking_source_classes.
 with sewage as (
     {{ with_city_sums(ref('stg_water__sewage_sludge'),
         ['sewage_discharged_m3', 'sewage_treated_m3', 'sludge_generated_t', 'sludge_treated_t']) }}
@@ -32,7 +33,7 @@ sources as (
         cast(count(*) filter (where source_level = 'township' and serves_thousand_ton
                               and has_auto_monitoring) as double)
             as township_water_source_warning_systems
-    from {{ ref('stg_water__drinking_sources') }}
+    from {{ ref('int_water__drinking_source_classes') }}
     group by grouping sets ((year, region_code), (year))
 )
 

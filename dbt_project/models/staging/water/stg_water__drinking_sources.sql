@@ -1,6 +1,7 @@
 -- Centralised drinking water sources, one row per source and year (生态环境局 API): level,
--- GB 3838 class (rank from the water_quality_classes seed), warning station and automatic
--- monitoring as booleans; the latest vintage per year and source.
+-- the GB 3838 class as reported (rank from the water_quality_classes seed), water body type
+-- and annual mean concentrations (mg/L), warning station and automatic monitoring as
+-- booleans; the latest vintage per year and source.
 with source as (
     select * from {{ source('water', 'water_drinking_sources') }}
 ),
@@ -22,6 +23,12 @@ typed as (
         source.water_class as water_class_as_received,
         classes.class_rank as water_class_rank,
         classes.class_code as water_class,
+        case {{ normalize_name('source.water_body_type') }}
+            when '河流型' then 'river' when '湖库型' then 'lake_reservoir' end as water_body,
+        {{ to_number('source.do_mgl') }} as do_mgl,
+        {{ to_number('source.codmn_mgl') }} as codmn_mgl,
+        {{ to_number('source.nh3n_mgl') }} as nh3n_mgl,
+        {{ to_number('source.tp_mgl') }} as tp_mgl,
         {{ normalize_name('source.has_warning_station') }} = '是' as has_warning_station,
         {{ normalize_name('source.has_auto_monitoring') }} = '是' as has_auto_monitoring,
         {{ lineage_columns('source') }}
