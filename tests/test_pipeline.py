@@ -62,7 +62,7 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
     # the drop folder (one load per file); nothing quarantined in the clean sample
     loads = dict(pipeline.query("SELECT dataset_id, count(*) FROM raw.load_log GROUP BY ALL"))
     assert set(loads) == set(load_catalog())
-    assert loads["water_rural_environment"] == 7 and loads["air_hourly_readings"] == 36
+    assert loads["water_rural_environment"] == 7 and loads["air_hourly_readings"] == 72
     assert pipeline.query("SELECT count(*) FROM raw.load_log WHERE dataset_id = "
                           "'water_rural_environment' AND source_uri NOT LIKE 'file://%'") == [(0,)]
     assert pipeline.query("SELECT count(*) FROM raw.quarantine") == [(0,)]

@@ -517,25 +517,35 @@ def public_institutions(rng: random.Random) -> list[dict]:
 
 # Monitoring stations (sample codes; the seed monitoring_stations maps them to regions).
 STATIONS = {"BZ0001A": "巴中市监测站（样例）", "BZ0002A": "巴州区南龛（样例）", "BZ0003A": "恩阳区（样例）"}
-AIR_YEAR = 2025
+# 2025 first: its files keep their bytes from when it was the only year; 2024 came later so
+# the annual evaluation has a year-on-year change (mart_synergy)
+AIR_YEARS = (2025, 2024)
 
 
 def air_hourly(rng: random.Random) -> dict[str, bytes]:
-    """One UTF-8 CSV per station and month of AIR_YEAR, hour-ending local time; a few hours
-    are missing ('—'), as when an analyser is being calibrated."""
+    """One UTF-8 CSV per station and month of AIR_YEARS, hour-ending local time; a few hours
+    are missing ('—'), as when an analyser is being calibrated. 2024 is a little more
+    polluted than 2025."""
+    header = ["站点编码", "站点名称", "监测时间", "PM2.5(μg/m³)", "PM10(μg/m³)", "SO2(μg/m³)",
+              "NO2(μg/m³)", "CO(mg/m³)", "O3(μg/m³)"]
+    files = {}
+    for air_year in AIR_YEARS:
+        files.update(_air_hourly_year(rng, air_year, header))
+    return files
+
+
+def _air_hourly_year(rng: random.Random, air_year: int, header: list[str]) -> dict[str, bytes]:
     import calendar
     import math
     from datetime import datetime, timedelta
 
-    header = ["站点编码", "站点名称", "监测时间", "PM2.5(μg/m³)", "PM10(μg/m³)", "SO2(μg/m³)",
-              "NO2(μg/m³)", "CO(mg/m³)", "O3(μg/m³)"]
     files = {}
     for code, name in STATIONS.items():
-        level = rng.uniform(0.9, 1.1)
+        level = rng.uniform(0.9, 1.1) * (1.08 if air_year == 2024 else 1.0)
         for month in range(1, 13):
             rows = []
-            start = datetime(AIR_YEAR, month, 1)
-            hours = calendar.monthrange(AIR_YEAR, month)[1] * 24
+            start = datetime(air_year, month, 1)
+            hours = calendar.monthrange(air_year, month)[1] * 24
             season = math.cos(2 * math.pi * (month - 1) / 12)  # 1 in January, -1 in July
             for h in range(hours):
                 t = start + timedelta(hours=h + 1)
@@ -549,7 +559,7 @@ def air_hourly(rng: random.Random) -> dict[str, bytes]:
                 if rng.random() < 0.01:
                     row[3:] = ["—"] * 6
                 rows.append(row)
-            files[f"{code}_{AIR_YEAR}{month:02d}.csv"] = _csv_bytes(header, rows, "utf-8")
+            files[f"{code}_{air_year}{month:02d}.csv"] = _csv_bytes(header, rows, "utf-8")
     return files
 
 

@@ -10,7 +10,9 @@ with consumption as (
 ),
 
 fuel_use as (
-    -- Physical quantities in the coefficient tables' units: kg for solids and liquids, m3 for gas.
+    -- Physical quantities in the coefficient tables' units: kg for solids and liquids, m3 for
+    -- gas. A fuel the balance does not itemise ('—') keeps its row with a NULL quantity, so
+    -- the marts can say which fuels a year's total leaves out.
     select year, region_code, provenance, load_id, vintage_count, fuel_code, quantity
     from (
         select
@@ -22,7 +24,7 @@ fuel_use as (
             natural_gas_m3 as natural_gas
         from consumption
     )
-    unpivot (quantity for fuel_code in (raw_coal, gasoline, diesel, lpg, natural_gas))
+    unpivot include nulls (quantity for fuel_code in (raw_coal, gasoline, diesel, lpg, natural_gas))
 ),
 
 fuel_co2 as (

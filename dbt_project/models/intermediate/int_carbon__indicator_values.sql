@@ -1,13 +1,13 @@
 -- Carbon indicators in long form: energy CO2 (fuels + purchased electricity) and CO2 per unit
--- of GDP at comparable (2020) prices, for every region with a complete fuel balance.
+-- of GDP at comparable (2020) prices, for every region with a fuel balance.
 with co2 as (
     select
         year, region_code,
         case when bool_or(provenance = 'sample') then 'sample' else 'derived' end as provenance,
         any_value(load_id) as load_id,
         max(vintage_count) as vintage_count,
-        sum(co2_t) as co2_emissions_energy,
-        count(co2_t) = count(*) as is_complete
+        -- over the fuels reported; mart_carbon lists those a year leaves out
+        sum(co2_t) as co2_emissions_energy
     from {{ ref('int_carbon__co2_by_fuel') }}
     group by year, region_code
 ),
@@ -28,7 +28,6 @@ carbon as (
         co2.co2_emissions_energy / nullif(gdp.gdp_comparable_prices, 0) as co2_per_gdp
     from co2
     left join gdp using (year, region_code)
-    where co2.is_complete
 )
 
 select * from carbon

@@ -13,7 +13,9 @@ with co2 as (
         any_value(grid_factor_kg_co2_per_kwh)
             filter (where emission_source = 'purchased_electricity') as grid_factor_kg_co2_per_kwh,
         any_value(grid_factor_year) filter (where emission_source = 'purchased_electricity')
-            as grid_factor_year
+            as grid_factor_year,
+        string_agg(fuel_code, ',' order by fuel_code) filter (where quantity is null)
+            as fuels_not_reported
     from {{ ref('int_carbon__co2_by_fuel') }}
     group by year, region_code
 ),
@@ -36,6 +38,7 @@ with_baselines as (
         co2.grid_factor_scope,
         co2.grid_factor_kg_co2_per_kwh,
         co2.grid_factor_year,
+        co2.fuels_not_reported,
         any_value(energy_per_gdp_tce_per_10k_yuan) filter (where year = 2020)
             over (partition by region_code) as energy_per_gdp_2020,
         any_value(co2_per_gdp_t_per_10k_yuan) filter (where year = 2020)
@@ -55,6 +58,7 @@ select
     grid_factor_scope,
     grid_factor_kg_co2_per_kwh,
     grid_factor_year,
+    fuels_not_reported,
     gdp_comparable_prices_10k_yuan,
     energy_per_gdp_tce_per_10k_yuan,
     co2_per_gdp_t_per_10k_yuan,

@@ -77,6 +77,7 @@ assembled as (
         latest.latest_indicator_value,
         latest.provenance,
         trend.trend_points,
+        trend.slope as trend_per_year,
         case when coalesce(trend.trend_points, 0) < 2 then null
              -- a share cannot pass 100%: the straight line is cut there (least() would
              -- skip a NULL, hence the guard above)
@@ -137,6 +138,7 @@ select
     end, 4) as required_annual_change,
     round(projected_value, 4) as projected_value,
     trend_points,
+    round(trend_per_year, 4) as trend_per_year,
     case
         when latest_value is null or effective_target_value is null then 'no_data'
         when latest_meets_target then 'achieved'
