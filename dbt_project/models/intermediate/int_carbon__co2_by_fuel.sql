@@ -39,9 +39,9 @@ fuel_co2 as (
         cast(null as varchar) as grid_factor_scope,
         cast(null as double) as grid_factor_kg_co2_per_kwh,
         cast(null as integer) as grid_factor_year,
-        -- kJ → TJ is 1e-9; tC → tCO2 is 44/12
-        fuel_use.quantity * ncv.ncv_kj_per_unit * 1e-9 * factors.carbon_content_tc_per_tj
-            * factors.oxidation_rate * 44 / 12 as co2_t
+        -- kJ → TJ is 1e-9; tC → tCO2 is 44/12; kept to the kilogram
+        round(fuel_use.quantity * ncv.ncv_kj_per_unit * 1e-9 * factors.carbon_content_tc_per_tj
+              * factors.oxidation_rate * 44 / 12, 3) as co2_t
     from fuel_use
     inner join {{ ref('coal_equivalent_coefficients') }} as ncv using (fuel_code)
     inner join {{ ref('co2_emission_factors') }} as factors using (fuel_code)
@@ -65,7 +65,7 @@ electricity_co2 as (
         '{{ var("grid_emission_factor_scope") }}' as grid_factor_scope,
         g.kg_co2_per_kwh as grid_factor_kg_co2_per_kwh,
         g.data_year as grid_factor_year,
-        c.net_imported_electricity_kwh * g.kg_co2_per_kwh / 1000 as co2_t
+        round(c.net_imported_electricity_kwh * g.kg_co2_per_kwh / 1000, 3) as co2_t
     from consumption as c
     inner join grid_factors as g
         -- the factor of the data year if published, else the nearest year (later wins a tie)

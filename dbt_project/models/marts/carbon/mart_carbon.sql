@@ -62,9 +62,10 @@ select
     gdp_comparable_prices_10k_yuan,
     energy_per_gdp_tce_per_10k_yuan,
     co2_per_gdp_t_per_10k_yuan,
-    100 * (1 - energy_per_gdp_tce_per_10k_yuan / energy_per_gdp_2020) as energy_per_gdp_reduction_vs_2020_pct,
-    100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2020) as co2_per_gdp_reduction_vs_2020_pct,
-    100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2005) as co2_per_gdp_reduction_vs_2005_pct,
+    round(100 * (1 - energy_per_gdp_tce_per_10k_yuan / energy_per_gdp_2020), 4)
+        as energy_per_gdp_reduction_vs_2020_pct,
+    round(100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2020), 4) as co2_per_gdp_reduction_vs_2020_pct,
+    round(100 * (1 - co2_per_gdp_t_per_10k_yuan / co2_per_gdp_2005), 4) as co2_per_gdp_reduction_vs_2005_pct,
     provenance,
     is_revised
 from with_baselines
