@@ -35,7 +35,8 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
     assert evaluations and len(failed) == 1 and "hazardous_waste_utilization_disposal_rate" in failed[0]
 
     # the mart: every region, every sample year, rates in range, city derived from counties
-    rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} WHERE gisw_generated_t IS NOT NULL "
+    rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
+                          "WHERE gisw_generated_t IS NOT NULL "
                           "GROUP BY ALL")
     assert {r[0] for r in rows} == REGIONS
     assert all(r[1:] == (10, 2015, 2024) for r in rows)
