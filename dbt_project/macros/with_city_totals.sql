@@ -17,7 +17,8 @@
             cast(null as varchar) as load_id,
             max(c.vintage_count) as vintage_count,
             c.indicator_code,
-            sum(c.obs_value) as obs_value
+            -- a fixed order: float sums must not change between reruns of the same data
+            sum(c.obs_value order by c.region_code) as obs_value
         from {{ county_relation }} as c
         inner join counties using (region_code)
         group by all
@@ -46,7 +47,7 @@
             max(r.vintage_count) as vintage_count,
             {%- for column in amount_columns %}
             case when count(r.{{ column }}) = any_value(counties.siblings)
-                 then sum(r.{{ column }}) end as {{ column }}{{ "," if not loop.last }}
+                 then sum(r.{{ column }} order by r.region_code) end as {{ column }}{{ "," if not loop.last }}
             {%- endfor %}
         from {{ relation }} as r
         inner join counties using (region_code)
