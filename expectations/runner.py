@@ -4,9 +4,12 @@ pandas frames of bounded size."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
+from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # never phone home, even if run directly
 
@@ -22,6 +25,9 @@ class Failure:
     unexpected_count: int | None
     examples: list
     batch: str = ""  # which batch (load) failed
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
@@ -55,27 +61,59 @@ class ValidationOutcome:
 
 
 @cache
-def _context():
-    context = gx.get_context(mode="ephemeral")
-    # No tqdm bars: they flood Dagster's captured logs; results carry the detail.
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+def _context(root: str):
+    """A file-backed GX context under `root` (the data folder): suites and validation results
+    are kept there between runs, and Data Docs are built from them."""
+    context = gx.get_context(mode="file", project_root_dir=root)
+    if context.variables.analytics_enabled is not False or context.variables.progress_bars is None:
+        context.variables.analytics_enabled = False  # never phone home
+        # No tqdm bars: they flood Dagster's captured logs; results carry the detail.
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.variables.save()
     return context
 
 
-def validate(frame, suite: gx.ExpectationSuite, batch_name: str = "") -> ValidationOutcome:
-    """Run `suite` on a pandas frame. Never raises on failed expectations: it reports them."""
-    context = _context()
+def suite_version(suite: gx.ExpectationSuite) -> str:
+    """Changes whenever a rule changes, so stored results of an older suite are not reused."""
+    rules = sorted(json.dumps(e.configuration.to_json_dict(), sort_keys=True, default=str)
+                   for e in suite.expectations)
+    return hashlib.sha256("\n".join([suite.name, *rules]).encode()).hexdigest()[:16]
+
+
+_registered: dict[tuple[str, str], gx.ValidationDefinition] = {}
+
+
+def _validation(root: str, suite: gx.ExpectationSuite) -> gx.ValidationDefinition:
+    # once per process and suite version: (re)register the suite, a dataframe asset for it,
+    # and the validation definition that ties them together
+    key = (root, suite_version(suite))
+    if key in _registered:
+        return _registered[key]
     name = suite.name
+    context = _context(root)
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=name, expectations=[e.copy() for e in suite.expectations]))
+    source = context.data_sources.add_or_update_pandas("frames")
     try:
-        validation = context.validation_definitions.get(name)
-    except Exception:  # first use in this process: register datasource, asset, suite
-        source = context.data_sources.add_or_update_pandas(name)
-        batch_definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-        suite = context.suites.add_or_update(suite)
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        batch = asset.get_batch_definition(name)
+    except KeyError:
+        batch = asset.add_batch_definition_whole_dataframe(name)
+    _registered[key] = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    return _registered[key]
+
+
+def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
+             batch_name: str = "") -> ValidationOutcome:
+    """Run `suite` on a pandas frame. Never raises on failed expectations: it reports them.
+    The result is also stored in the GX context under `root` for Data Docs."""
+    validation = _validation(str(root), suite)
     result = validation.run(batch_parameters={"dataframe": frame})
-    outcome = ValidationOutcome(suite=name, evaluated=len(result.results))
+    outcome = ValidationOutcome(suite=suite.name, evaluated=len(result.results))
     for r in result.results:
         if r.success:
             continue
@@ -89,8 +127,19 @@ def validate(frame, suite: gx.ExpectationSuite, batch_name: str = "") -> Validat
             column=cfg.kwargs.get("column") or ",".join(cfg.kwargs.get("column_list", []) or []) or None,
             severity=severity,
             unexpected_count=details.get("unexpected_count"),
-            examples=list(details.get("partial_unexpected_list") or details.get("details", {})
-                          .get("mismatched", []) or [])[:10],
+            examples=_plain(list(details.get("partial_unexpected_list") or details.get("details", {})
+                                 .get("mismatched", []) or [])[:10]),
             batch=batch_name,
         ))
     return outcome
+
+
+def _plain(values: list) -> list:
+    """JSON-safe examples (numpy scalars, timestamps) for metadata and dq_results."""
+    return json.loads(json.dumps(values, default=str))
+
+
+def build_data_docs(root: str | Path) -> Path:
+    """Render GX Data Docs for every stored suite and validation result; returns the folder."""
+    sites = _context(str(root)).build_data_docs()
+    return Path(sites["local_site"].removeprefix("file://")).parent

@@ -4,6 +4,7 @@ contract is written once. One suite per raw dataset; mart suites are added besid
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -44,7 +45,7 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
                     column=f"{f.name}__number", min_value=f.min, max_value=f.max))
         elif f.kind == "year":
             expectations.append(gxe.ExpectColumnValuesToBeBetween(
-                column=f"{f.name}__number", min_value=1949, max_value=2100))
+                column=f"{f.name}__number", min_value=1949, max_value=date.today().year))
         elif f.kind == "datetime":
             expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=f.name, regex=DATETIME_PATTERN))
         elif f.kind == "region":

@@ -32,6 +32,9 @@ class Field:
     unit: str | None = None
     min: float | None = None
     max: float | None = None
+    # another number field of the same row this one cannot exceed (a part of a whole:
+    # harmless_treated ≤ collected); a row breaking it goes to quarantine
+    not_above: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class Dataset:
     auth: str | None = None  # "token": send BAZHONG_PORTAL_TOKEN as a Bearer token
     regions: tuple[str, ...] = ()
     feeds: tuple[str, ...] = field(default_factory=tuple)
+    # row rules (ingestion.contract.ROW_RULES) whose quarantined rows only warn for this
+    # dataset instead of stopping it at the gate: an hourly feed loses the odd reading
+    warn_rules: tuple[str, ...] = ()
 
     @property
     def raw_table(self) -> str:
@@ -77,10 +83,11 @@ class Dataset:
 def _parse_dataset(entry: dict) -> Dataset:
     fields = tuple(Field(**f) for f in entry.pop("fields"))
     ds = Dataset(
-        **{k: v for k, v in entry.items() if k not in {"natural_key", "regions", "feeds"}},
+        **{k: v for k, v in entry.items() if k not in {"natural_key", "regions", "feeds", "warn_rules"}},
         natural_key=tuple(entry.get("natural_key", ())),
         regions=tuple(str(r) for r in entry.get("regions", ())),
         feeds=tuple(entry.get("feeds", ())),
+        warn_rules=tuple(entry.get("warn_rules", ())),
         fields=fields,
     )
     names = ds.field_names
@@ -93,6 +100,13 @@ def _parse_dataset(entry: dict) -> Dataset:
         problems.append("field names repeat")
     problems += [f"field {f.name}: unknown kind {f.kind!r}" for f in fields if f.kind not in FIELD_KINDS]
     problems += [f"natural_key {k!r} is not a field" for k in ds.natural_key if k not in names]
+    numbers = {f.name for f in fields if f.kind == "number"}
+    problems += [f"field {f.name}: not_above {f.not_above!r} is not a number field"
+                 for f in fields if f.not_above and (f.kind != "number" or f.not_above not in numbers)]
+    from .contract import ROW_RULES  # the rule names live with the rules
+
+    problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
+                 for r in ds.warn_rules if r not in ROW_RULES]
     if problems:
         raise CatalogError(f"sources.yml dataset {ds.id}: " + "; ".join(problems))
     return ds

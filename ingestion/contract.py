@@ -7,12 +7,36 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .catalog import Dataset, normalize_name, region_aliases
 from .parsers import LoadError, ParsedTable
 
 # Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
 MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "－", "…", "...", "/", "空"))
+
+
+# Every rule a row can break, and what it means. A row breaking any of them goes to
+# raw.quarantine under the rule's name; the batch then fails the gate, unless the dataset
+# lists the rule in its warn_rules (sources.yml), when it only warns.
+ROW_RULES = {
+    "ragged_row": "the row has more or fewer cells than there are headings",
+    "required_missing": "a required field is empty or a missing marker",
+    "unit_mismatch": "a number carries a unit other than the contract's",
+    "not_a_number": "a number field holds text",
+    "below_minimum": "a number is below the field's minimum (e.g. a negative tonnage)",
+    "above_maximum": "a number is above the field's maximum (e.g. a rate over 100)",
+    "part_exceeds_whole": "a part is larger than its whole (numerator > denominator)",
+    "invalid_year": "a year that is not a whole number between 1949 and this year",
+    "invalid_datetime": "a time not written like 2025-01-31 14:00",
+    "unknown_region": "a region name not in the region_aliases seed",
+    "duplicate_key": "a second row with the same natural key in one file",
+}
+
+
+def rule_severity(ds: Dataset, rule: str) -> str:
+    """GX severity names, so quarantine findings and suite findings read alike."""
+    return "warning" if rule in ds.warn_rules else "critical"
 
 
 def is_missing(value: str | None) -> bool:
@@ -88,6 +112,7 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
     """(rule, field, message) for every contract rule the row breaks."""
     problems = []
     aliases = region_aliases()
+    numbers: dict[str, float] = {}
     for f in ds.fields:
         value = values.get(f.name)
         if is_missing(value):
@@ -107,10 +132,13 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
                 problems.append(("below_minimum", f.name, f"{f.header} = {value!r} is below {f.min:g}"))
             elif f.max is not None and number > f.max:
                 problems.append(("above_maximum", f.name, f"{f.header} = {value!r} is above {f.max:g}"))
+            else:
+                numbers[f.name] = number
         elif f.kind == "year":
             number = parse_number(value)
-            if number is None or number != int(number) or not 1949 <= number <= 2100:
-                problems.append(("invalid_year", f.name, f"{f.header} = {value!r} is not a year"))
+            if number is None or number != int(number) or not 1949 <= number <= date.today().year:
+                problems.append(("invalid_year", f.name,
+                                 f"{f.header} = {value!r} is not a year from 1949 to this year"))
         elif f.kind == "datetime" and not _DATETIME.match(normalize_name(value)):
             problems.append(("invalid_datetime", f.name,
                              f"{f.header} = {value!r} is not a time like 2025-01-31 14:00"))
@@ -119,6 +147,14 @@ def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, st
                 "unknown_region", f.name,
                 f"{f.header} = {value!r} is not a known region name; add it to "
                 "dbt_project/seeds/region_aliases.csv if it is a real alias",
+            ))
+    for f in ds.fields:
+        if f.not_above and f.name in numbers and f.not_above in numbers \
+                and numbers[f.name] > numbers[f.not_above]:
+            whole = ds.field(f.not_above)
+            problems.append((
+                "part_exceeds_whole", f.name,
+                f"{f.header} = {values[f.name]!r} is more than {whole.header} = {values[whole.name]!r}",
             ))
     return problems
 

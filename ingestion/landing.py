@@ -168,3 +168,13 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
         log.warning("quarantined %s", r.message)
     return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, result.received,
                       len(result.landed), len(result.rejected))
+
+
+def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple]:
+    """(rule, field, rows, first messages) for one load's quarantined rows."""
+    con.execute(DDL)
+    return con.execute("""
+        SELECT rule, any_value(field ORDER BY row_number), count(*),
+               list(message ORDER BY row_number)[:5]
+        FROM raw.quarantine WHERE load_id = ? GROUP BY rule ORDER BY rule
+    """, [load_id]).fetchall()

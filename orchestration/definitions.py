@@ -24,9 +24,9 @@ ALL_ASSETS_JOB = "materialize_all"
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
-    raw_assets, raw_checks = build_raw_layer()
+    raw_assets, raw_checks = build_raw_layer(settings.data_dir)
     mart_keys = [key for key in dbt_warehouse.keys if key.path[0] == "marts"]
-    publish = build_publish_asset(mart_keys, settings.publish_dir)
+    publish = build_publish_asset(mart_keys, settings.publish_dir, settings.data_dir)
     return dg.Definitions(
         assets=[*raw_assets, dbt_warehouse, publish],
         asset_checks=raw_checks,

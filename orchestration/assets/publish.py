@@ -4,10 +4,13 @@ locks them out); they open this snapshot, which is replaced atomically."""
 
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+
+from expectations import build_data_docs
 
 from ..resources import DUCKDB_OFFLINE, WRITER_POOL, WarehouseResource
 
@@ -52,22 +55,42 @@ def publish_marts(warehouse_path: str, publish_dir: Path) -> dict[str, int]:
     return counts
 
 
-def build_publish_asset(mart_keys: list[dg.AssetKey], publish_dir: Path) -> dg.AssetsDefinition:
+def publish_data_docs(gx_root: Path, publish_dir: Path) -> Path:
+    """GX Data Docs (every suite and stored validation result) copied to published/data_docs,
+    built beside it first so readers never see a half-written site."""
+    site = build_data_docs(gx_root)
+    target = publish_dir / "data_docs"
+    tmp, old = publish_dir / ".data_docs.tmp", publish_dir / ".data_docs.old"
+    for leftover in (tmp, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(site, tmp)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target / "index.html"
+
+
+def build_publish_asset(mart_keys: list[dg.AssetKey], publish_dir: Path,
+                        gx_root: Path) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["published", "marts_snapshot"]),
         deps=mart_keys,
         group_name="published",
         owners=["team:data-platform"],
         description=f"Read-only DuckDB snapshot ({publish_dir / SNAPSHOT_NAME}) of every table "
-                    f"in the marts schema, plus one Parquet file each under {publish_dir}/parquet. "
-                    "Written to a temp file and renamed into place.",
+                    f"in the marts schema, plus one Parquet file each under {publish_dir}/parquet "
+                    f"and the GX Data Docs under {publish_dir}/data_docs. Written to temp files "
+                    "and renamed into place; never run when a blocking check upstream failed.",
         kinds={"duckdb", "parquet"},
         pool=WRITER_POOL,
     )
     def _publish(warehouse: WarehouseResource) -> dg.MaterializeResult:
         counts = publish_marts(warehouse.path, publish_dir)
+        docs = publish_data_docs(gx_root, publish_dir)
         return dg.MaterializeResult(metadata={
             "snapshot": str(publish_dir / SNAPSHOT_NAME),
+            "data_docs": str(docs),
             "tables": counts,
             "dagster/row_count": sum(counts.values()),
         })

@@ -5,10 +5,22 @@ from pathlib import Path
 
 import dagster as dg
 
-from expectations import ValidationOutcome, prepare_raw_frame, raw_suite, validate
+from expectations import (
+    Failure,
+    ValidationOutcome,
+    prepare_raw_frame,
+    raw_suite,
+    record,
+    stored_outcomes,
+    suite_version,
+    validate,
+)
 from ingestion import Dataset, FetchError, LoadError, land, load_catalog
+from ingestion.contract import rule_severity
+from ingestion.landing import quarantined_by_rule
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
+from .checks import check_result
 
 OWNERS = ["team:data-platform"]
 
@@ -72,40 +84,52 @@ def latest_loads_sql(ds: Dataset) -> str:
     """
 
 
-def build_raw_check(ds: Dataset) -> dg.AssetChecksDefinition:
+def quarantine_failures(con, ds: Dataset, load_id: str) -> list[Failure]:
+    """Rows the contract sent to quarantine count against the batch, by their rule's severity."""
+    return [Failure(expectation=f"quarantine:{rule}", column=field, severity=rule_severity(ds, rule),
+                    unexpected_count=rows, examples=messages, batch=load_id)
+            for rule, field, rows, messages in quarantined_by_rule(con, load_id)]
+
+
+def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=raw_asset_key(ds),
         name="gx_raw_suite",
-        description=f"Great Expectations suite raw__{ds.id}, built from the catalog contract: "
-                    "columns, required values, numbers and ranges, known regions, unique "
-                    "natural key (errors block downstream), county completeness (warning).",
+        description=f"Great Expectations suite raw__{ds.id}, built from the catalog contract "
+                    "(columns, required values, numbers, units and ranges, known regions, "
+                    "years up to this year, unique natural key; county completeness warns), "
+                    "plus the rows the contract quarantined, by rule. Errors block downstream. "
+                    "Each load is validated once per suite version; results go to raw.dq_results.",
         blocking=True,
+        pool=WRITER_POOL,  # writes raw.dq_results
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext,
+               warehouse: WarehouseResource) -> dg.AssetCheckResult:
         suite = raw_suite(ds)
-        outcome = ValidationOutcome(suite=suite.name)
-        with warehouse.connect(read_only=True) as con:
+        version = suite_version(suite)
+        outcome, validated_now = ValidationOutcome(suite=suite.name), 0
+        with warehouse.connect() as con:
             load_ids = [r[0] for r in con.execute(latest_loads_sql(ds)).fetchall()]
+            stored = stored_outcomes(con, suite.name, version, load_ids)
             for load_id in load_ids:
-                frame = con.execute(f"SELECT * FROM {ds.raw_table} WHERE _load_id = ?",
-                                    [load_id]).df()
-                outcome = outcome.merge(validate(prepare_raw_frame(ds, frame), suite, load_id))
+                if load_id not in stored:
+                    frame = con.execute(f"SELECT * FROM {ds.raw_table} WHERE _load_id = ?",
+                                        [load_id]).df()
+                    found = validate(prepare_raw_frame(ds, frame), suite, gx_root, load_id)
+                    found.failures += quarantine_failures(con, ds, load_id)
+                    record(con, run_id=context.op_execution_context.run_id, asset_key=f"raw/{ds.id}",
+                           check_name="gx_raw_suite", version=version, partition=load_id,
+                           rows=len(frame), outcome=found)
+                    stored[load_id], validated_now = found, validated_now + 1
+                outcome = outcome.merge(stored[load_id])
         if not load_ids:
             return dg.AssetCheckResult(passed=True, metadata={"note": "no loads landed yet"})
-        severity = dg.AssetCheckSeverity.ERROR if outcome.errors else dg.AssetCheckSeverity.WARN
-        return dg.AssetCheckResult(
-            passed=not outcome.failures,
-            severity=severity,
-            description="; ".join(f.describe() for f in outcome.failures) or None,
-            metadata={"suite": suite.name, "loads_validated": load_ids,
-                      "expectations_evaluated": outcome.evaluated,
-                      "errors": len(outcome.errors), "warnings": len(outcome.warnings),
-                      "failures": [f.describe() for f in outcome.failures]},
-        )
+        return check_result(outcome, {"loads_checked": len(load_ids),
+                                      "loads_validated_now": validated_now})
 
     return _check
 
 
-def build_raw_layer() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+def build_raw_layer(gx_root: Path) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
     datasets = load_catalog().values()
-    return [build_raw_asset(d) for d in datasets], [build_raw_check(d) for d in datasets]
+    return [build_raw_asset(d) for d in datasets], [build_raw_check(d, gx_root) for d in datasets]
