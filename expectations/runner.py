@@ -91,8 +91,8 @@ def _validation(root: str, suite: gx.ExpectationSuite) -> gx.ValidationDefinitio
         return _registered[key]
     name = suite.name
     context = _context(root)
-    suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=name, expectations=[e.copy() for e in suite.expectations]))
+    suite = context.suites.add_or_update(gx.ExpectationSuite(
+        name=name, expectations=[e.copy() for e in suite.expectations], meta=suite.meta))
     source = context.data_sources.add_or_update_pandas("frames")
     try:
         asset = source.get_asset(name)
@@ -112,7 +112,10 @@ def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
     """Run `suite` on a pandas frame. Never raises on failed expectations: it reports them.
     The result is also stored in the GX context under `root` for Data Docs."""
     validation = _validation(str(root), suite)
-    result = validation.run(batch_parameters={"dataframe": frame})
+    # name the failing rows by the suite's index columns (_row_number; region_code, year)
+    index = [c for c in suite.meta.get("index_columns", []) if c in frame.columns]
+    result = validation.run(batch_parameters={"dataframe": frame}, result_format={
+        "result_format": "SUMMARY", "unexpected_index_column_names": index})
     outcome = ValidationOutcome(suite=suite.name, evaluated=len(result.results))
     for r in result.results:
         if r.success:
@@ -124,14 +127,21 @@ def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
             details = {"partial_unexpected_list": [r.exception_info.get("exception_message")]}
         outcome.failures.append(Failure(
             expectation=cfg.type,
-            column=cfg.kwargs.get("column") or ",".join(cfg.kwargs.get("column_list", []) or []) or None,
+            column=_columns(cfg.kwargs),
             severity=severity,
             unexpected_count=details.get("unexpected_count"),
-            examples=_plain(list(details.get("partial_unexpected_list") or details.get("details", {})
-                                 .get("mismatched", []) or [])[:10]),
+            examples=_plain(list(details.get("partial_unexpected_index_list")
+                                 or details.get("partial_unexpected_list")
+                                 or details.get("details", {}).get("mismatched", []) or [])[:10]),
             batch=batch_name,
         ))
     return outcome
+
+
+def _columns(kwargs: dict) -> str | None:
+    if "column_A" in kwargs:
+        return f"{kwargs['column_A']} ≥ {kwargs['column_B']}"
+    return kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None
 
 
 def _plain(values: list) -> list:

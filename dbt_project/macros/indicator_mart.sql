@@ -1,9 +1,22 @@
 {# A domain mart: one row per region and year, one column per indicator, read from the
    conformed fact (so every mart agrees with it), with the region's names, the row's
    provenance (sample if any figure is sample, else derived if any is derived) and whether a
-   figure was revised. `columns` maps indicator_code → column name (with its unit suffix).
-   A region/year without any of the indicators gets no row. #}
-{% macro indicator_mart(columns) -%}
+   figure was revised. Which indicator fills which column is said once, in the model's YAML:
+   a column with `meta: {indicator: <indicator_code>}` (the GX mart suites read the same
+   meta). A region/year without any of the indicators gets no row. #}
+{% macro indicator_mart() -%}
+    {%- set columns = {} -%}
+    {%- if model.resource_type == 'unit_test' -%}
+        {#- a unit test renders without the model's YAML or the graph: it names the
+            columns it expects in var indicator_columns (overrides: vars:) -#}
+        {%- do columns.update(var('indicator_columns', {})) -%}
+    {%- endif -%}
+    {%- for name, column in model.columns.items() if column.meta.indicator -%}
+        {%- do columns.update({column.meta.indicator: name}) -%}
+    {%- endfor -%}
+    {%- if execute and not columns -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ": indicator_mart() found no column with meta.indicator in the model's YAML") }}
+    {%- endif %}
     with observations as (
         select * from {{ ref('fct_indicator_observation') }}
         where indicator_code in ('{{ columns.keys() | join("', '") }}')

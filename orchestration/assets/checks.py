@@ -5,9 +5,11 @@ import dagster as dg
 from expectations import ValidationOutcome
 
 
-def check_result(outcome: ValidationOutcome, metadata: dict) -> dg.AssetCheckResult:
+def check_result(outcome: ValidationOutcome, metadata: dict, **key) -> dg.AssetCheckResult:
+    """`key`: asset_key and check_name, needed when one op yields several checks."""
     severity = dg.AssetCheckSeverity.ERROR if outcome.errors else dg.AssetCheckSeverity.WARN
     return dg.AssetCheckResult(
+        **key,
         passed=not outcome.failures,
         severity=severity,
         description="; ".join(f.describe() for f in outcome.failures) or None,

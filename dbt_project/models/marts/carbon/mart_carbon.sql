@@ -21,13 +21,7 @@ with co2 as (
 ),
 
 indicators as (
-    {{ indicator_mart({
-        'energy_consumption_total': 'energy_consumption_tce',
-        'gdp_comparable_prices': 'gdp_comparable_prices_10k_yuan',
-        'co2_emissions_energy': 'co2_emissions_t',
-        'energy_consumption_per_gdp': 'energy_per_gdp_tce_per_10k_yuan',
-        'co2_per_gdp': 'co2_per_gdp_t_per_10k_yuan',
-    }) }}
+    {{ indicator_mart() }}
 ),
 
 with_baselines as (

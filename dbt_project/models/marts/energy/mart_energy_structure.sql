@@ -23,16 +23,7 @@ non_fossil as (
 ),
 
 indicators as (
-    {{ indicator_mart({
-        'energy_consumption_total': 'energy_consumption_tce',
-        'non_fossil_energy_share': 'non_fossil_energy_share_pct',
-        'coal_consumption_share': 'coal_consumption_share_pct',
-        'installed_capacity_hydro': 'installed_capacity_hydro_kw',
-        'installed_capacity_wind': 'installed_capacity_wind_kw',
-        'installed_capacity_solar_pv': 'installed_capacity_solar_pv_kw',
-        'installed_capacity_biomass': 'installed_capacity_biomass_kw',
-        'installed_capacity_hydro_wind_solar': 'installed_capacity_hydro_wind_solar_kw',
-    }) }}
+    {{ indicator_mart() }}
 )
 
 select

@@ -7,11 +7,7 @@ with amounts as (
 ),
 
 rates as (
-    {{ indicator_mart({
-        'urban_sewage_collection_treatment_rate': 'urban_sewage_collection_treatment_rate_pct',
-        'sewage_sludge_treatment_disposal_rate': 'sewage_sludge_treatment_disposal_rate_pct',
-        'village_sewage_treatment_share': 'village_sewage_treatment_share_pct',
-    }) }}
+    {{ indicator_mart() }}
 )
 
 select
