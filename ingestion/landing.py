@@ -111,9 +111,20 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     whole cannot be read; then no row of it is landed."""
     ensure_raw_table(con, ds)
     sha256 = hashlib.sha256(fetched.data).hexdigest()
-    seen = con.execute(
-        "SELECT load_id FROM raw.load_log WHERE dataset_id = ? AND source_sha256 = ? "
-        "AND status = 'landed'", [ds.id, sha256]).fetchone()
+    # Unchanged: the bytes this source last landed, or (a source seen for the first time)
+    # bytes already landed from another. A source going back to earlier bytes (a corrected
+    # file replacing a bad one) is a change: it lands again as the newest vintage.
+    seen = con.execute("""
+        WITH latest AS (
+            SELECT load_id, source_sha256 FROM raw.load_log
+            WHERE dataset_id = $dataset AND source_uri = $uri AND status = 'landed'
+            ORDER BY fetched_at DESC, load_id DESC LIMIT 1)
+        SELECT load_id FROM latest WHERE source_sha256 = $sha
+        UNION ALL
+        SELECT load_id FROM raw.load_log
+        WHERE dataset_id = $dataset AND source_sha256 = $sha AND status = 'landed'
+          AND NOT EXISTS (SELECT 1 FROM latest)
+        LIMIT 1""", {"dataset": ds.id, "uri": fetched.uri, "sha": sha256}).fetchone()
     if seen:
         log.info("%s: %s unchanged (sha256 %s already landed as %s)",
                  ds.id, fetched.uri, sha256[:12], seen[0])

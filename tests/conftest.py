@@ -29,6 +29,16 @@ class Pipeline:
         return self.defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
             instance=self.instance, raise_on_error=False)
 
+    def run_around(self, dataset_id: str) -> dg.ExecuteInProcessResult:
+        """Only one raw asset (with its gate), the staging models reading it and their seeds."""
+        staging = dg.AssetSelection.assets(dg.AssetKey(["raw", dataset_id])).downstream(depth=1)
+        selection = staging.upstream(depth=1)
+        graph = self.defs.resolve_asset_graph()
+        job = self.defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
+            asset_selection=selection.resolve(graph),
+            asset_check_selection=selection.resolve_checks(graph))
+        return job.execute_in_process(instance=self.instance, raise_on_error=False)
+
     def query(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.settings.warehouse_path), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()

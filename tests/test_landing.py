@@ -91,6 +91,15 @@ def test_same_bytes_are_never_landed_twice(con, tmp_path):
     assert con.execute("SELECT count(*) FROM raw.load_log").fetchone()[0] == 1
 
 
+def test_a_source_going_back_to_earlier_bytes_lands_them_as_the_newest_vintage(con, tmp_path):
+    good, bad = HEADER + "2024,巴州区,20.5,20.4,\n", HEADER + "2024,巴州区,20.5,-1,\n"
+    first = land(con, DOMESTIC, fetched(good), tmp_path)
+    land(con, DOMESTIC, fetched(bad), tmp_path)
+    back = land(con, DOMESTIC, fetched(good), tmp_path)
+    assert back.status == "landed" and back.load_id > first.load_id
+    assert land(con, DOMESTIC, fetched(good), tmp_path).status == "unchanged"
+
+
 def test_missing_required_column_fails_the_file_and_lands_nothing(con, tmp_path):
     text = "年份,县区,生活垃圾清运量(吨),无害化处理量(万吨)\n2024,巴州区,205000,20.4\n"
     with pytest.raises(LoadError) as err:

@@ -1,0 +1,140 @@
+"""The data-quality gate, one test per kind of bad input: the check fails (or warns) as
+designed, its message names the rule and the rows, an error keeps the downstream asset from
+being materialized, and no received row is lost (landed or quarantined, file archived)."""
+
+import csv
+import io
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from expectations import validate
+from expectations.suites import mart_suite, prepare_mart_frame
+
+DOMESTIC = "waste/domestic_waste.csv"  # utf-8: 年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明
+TRANSPORT = "transport/green_transport.csv"  # gb18030; column 6 is 主城区绿色出行比例(%)
+STAGING = {"waste_domestic_waste": "stg_waste__domestic_waste",
+           "transport_statistics": "stg_transport__statistics"}
+
+
+def edit(pipeline, relative: str, encoding: str, change) -> int:
+    """Rewrite a CSV the portal serves (rows as lists of cells, the heading first); returns
+    the number of data rows it now has."""
+    path = pipeline.portal_root / relative
+    rows = change(list(csv.reader(io.StringIO(path.read_bytes().decode(encoding)))))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return len(rows) - 1
+
+
+def set_cell(rows: list[list[str]], row: int, column: int, value: str) -> list[list[str]]:
+    return [[value if (r, c) == (row, column) else cell for c, cell in enumerate(cells)]
+            for r, cells in enumerate(rows)]
+
+
+BAD_ROWS = {
+    # kind: (dataset, file, encoding, change, rule, text the message must show)
+    "out-of-range rate": ("transport_statistics", TRANSPORT, "gb18030",
+                          lambda ls: set_cell(ls, 10, 5, "120.5"), "above_maximum", "120.5"),
+    "unknown region": ("waste_domestic_waste", DOMESTIC, "utf-8",
+                       lambda ls: set_cell(ls, 3, 1, "成都市"), "unknown_region", "成都市"),
+    "negative tonnage": ("waste_domestic_waste", DOMESTIC, "utf-8",
+                         lambda ls: set_cell(ls, 3, 2, "-12.5"), "below_minimum", "-12.5"),
+    "numerator > denominator": ("waste_domestic_waste", DOMESTIC, "utf-8",
+                                lambda ls: set_cell(ls, 3, 3, "99.9"), "part_exceeds_whole", "99.9"),
+    "duplicate key": ("waste_domestic_waste", DOMESTIC, "utf-8",
+                      lambda ls: [*ls, ls[3]], "duplicate_key", "same year/region as line 4"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_ROWS)
+def test_a_bad_row_is_quarantined_and_stops_the_batch(pipeline, kind):
+    dataset, relative, encoding, change, rule, shown = BAD_ROWS[kind]
+    received = edit(pipeline, relative, encoding, change)
+    result = pipeline.run_around(dataset)
+
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [(e.asset_key.path[-1], e.severity) for e in failed] == [
+        (dataset, dg.AssetCheckSeverity.ERROR)]
+    assert f"quarantine:{rule}" in failed[0].description and shown in failed[0].description
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert dataset in materialized and STAGING[dataset] not in materialized
+
+    # nothing lost: the row is in quarantine under its rule, the others landed
+    (load_id, got, landed, quarantined), = pipeline.query(
+        "SELECT load_id, rows_received, rows_landed, rows_quarantined FROM raw.load_log "
+        "WHERE dataset_id = ?", [dataset])
+    assert (got, landed, quarantined) == (received, received - 1, 1)
+    assert pipeline.query("SELECT rule FROM raw.quarantine WHERE load_id = ?", [load_id]) == [(rule,)]
+    # and the result is kept: raw.dq_results holds the failed batch with its findings
+    (passed, findings), = pipeline.query(
+        "SELECT passed, findings FROM raw.dq_results WHERE partition_key = ?", [load_id])
+    assert not passed and f"quarantine:{rule}" in findings
+
+
+def test_a_missing_column_fails_the_load_and_keeps_the_file(pipeline):
+    edit(pipeline, DOMESTIC, "utf-8", lambda rows: [r[:3] + r[4:] for r in rows])
+    result = pipeline.run_around("waste_domestic_waste")
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "无害化处理量(万吨)" in failure.step_failure_data.error.message
+    assert "required column(s) missing" in failure.step_failure_data.error.message
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert not materialized & {"waste_domestic_waste", STAGING["waste_domestic_waste"]}
+    (status, archive_path), = pipeline.query(
+        "SELECT status, archive_path FROM raw.load_log WHERE dataset_id = 'waste_domestic_waste'")
+    assert status == "failed" and pipeline.settings.archive_dir.as_posix() in archive_path
+
+
+def test_a_county_missing_from_a_year_only_warns(pipeline):
+    edit(pipeline, DOMESTIC, "utf-8", lambda rows: [r for r in rows if r[:2] != ["2024", "平昌县"]])
+    result = pipeline.run_around("waste_domestic_waste")
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert "regions_reporting_in_year" in check.description and "'_row_number'" in check.description
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert STAGING["waste_domestic_waste"] in materialized
+
+
+# Mart suites, on frames shaped like the mart (fast: no pipeline run)
+MART_NODE = {"name": "mart_solid_waste_utilization", "columns": {
+    "region_code": {}, "year": {},
+    "domestic_waste_collected_t": {"meta": {"indicator": "urban_domestic_waste_collected"}},
+    "domestic_waste_harmless_treated_t": {"meta": {"indicator": "urban_domestic_waste_harmless_treated"}},
+    "domestic_waste_harmless_treatment_rate_pct": {
+        "meta": {"indicator": "urban_domestic_waste_harmless_treatment_rate"}},
+}}
+
+
+def check_mart(rows: list[tuple], tmp_path):
+    frame = pd.DataFrame(rows, columns=list(MART_NODE["columns"]))
+    return validate(prepare_mart_frame(MART_NODE, frame), mart_suite(MART_NODE), tmp_path)
+
+
+GOOD = [("511902", 2023, 10.0, 9.5, 95.0), ("511903", 2023, 8.0, 8.0, 100.0),
+        ("511902", 2024, 11.0, 10.5, 95.5), ("511903", 2024, 8.5, 8.4, 98.8)]
+
+
+def test_a_clean_mart_passes(tmp_path):
+    assert check_mart(GOOD, tmp_path).failures == []
+
+
+def test_a_mart_rate_above_100_and_a_part_above_its_whole_are_errors(tmp_path):
+    rows = [*GOOD[:3], ("511903", 2024, 8.5, 9.0, 105.9)]
+    outcome = check_mart(rows, tmp_path)
+    assert not outcome.passed
+    assert {(f.expectation, f.severity) for f in outcome.errors} == {
+        ("expect_column_values_to_be_between", "critical"),
+        ("expect_column_pair_values_a_to_be_greater_than_b", "critical")}
+    assert all(f.examples[0]["region_code"] == "511903" for f in outcome.errors)
+
+
+def test_a_mart_jump_and_a_missing_county_only_warn(tmp_path):
+    rows = [*GOOD[:2], ("511902", 2024, 50.0, 47.5, 95.0)]  # 511903 gone, 511902 ×4.5
+    outcome = check_mart(rows, tmp_path)
+    assert outcome.passed and outcome.warnings
+    described = " ".join(f.describe() for f in outcome.warnings)
+    assert "domestic_waste_collected_t__change" in described
+    assert "domestic_waste_collected_t__regions" in described
