@@ -93,7 +93,10 @@ def _validation(root: str, suite: gx.ExpectationSuite) -> gx.ValidationDefinitio
     context = _context(root)
     suite = context.suites.add_or_update(gx.ExpectationSuite(
         name=name, expectations=[e.copy() for e in suite.expectations], meta=suite.meta))
-    source = context.data_sources.add_or_update_pandas("frames")
+    try:  # never add_or_update: that empties the source of the other suites' assets
+        source = context.data_sources.get("frames")
+    except KeyError:
+        source = context.data_sources.add_pandas("frames")
     try:
         asset = source.get_asset(name)
     except LookupError:

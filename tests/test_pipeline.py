@@ -10,6 +10,7 @@ import polars as pl
 from ingestion import load_catalog
 from orchestration.__main__ import print_summary
 from orchestration.assets.publish import SNAPSHOT_NAME
+from orchestration.definitions import ALL_ASSETS_JOB
 
 MART = "marts.mart_solid_waste_utilization"
 REGIONS = {"511900", "511902", "511903", "511921", "511922", "511923"}
@@ -165,6 +166,24 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
     before = snapshot.read_bytes()
 
+    # a wrong number in a mart (as a transformation bug would make it) never gets published
+    with duckdb.connect(str(pipeline.settings.warehouse_path)) as con:
+        con.execute(f"UPDATE {MART} SET domestic_waste_harmless_treatment_rate_pct = 130 "
+                    "WHERE region_code = '511903' AND year = 2020")
+    publish = dg.AssetKey(["published", "marts_snapshot"])
+    marts = pipeline.defs.resolve_asset_graph().get(publish).parent_keys
+    job = pipeline.defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
+        asset_selection={publish},
+        asset_check_selection={dg.AssetCheckKey(key, "gx_mart_suite") for key in marts})
+    result = job.execute_in_process(instance=pipeline.instance, raise_on_error=False)
+    errors = [e for e in result.get_asset_check_evaluations()
+              if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    assert [(e.asset_key.path[-1], e.check_name) for e in errors] == [
+        ("mart_solid_waste_utilization", "gx_mart_suite")]
+    assert "domestic_waste_harmless_treatment_rate_pct" in errors[0].description
+    assert "'511903'" in errors[0].description and "'2020'" in errors[0].description
+    assert not result.get_asset_materialization_events() and snapshot.read_bytes() == before
+
     # every row unusable: all land in quarantine, the batch is empty, the GX gate says no
     header = (pipeline.portal_root / DOMESTIC_CSV).read_text(encoding="utf-8").splitlines()[0]
     pipeline.publish(DOMESTIC_CSV, (header + "\n2024,成都市,1,1,\n2024,重庆,1,1,\n").encode())
@@ -194,9 +213,17 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = pipeline.run()
     assert result.success  # a warning does not block
-    failed = failed_checks(result)
-    assert [(e.asset_key.path[-1], e.severity) for e in failed] == [
-        ("waste_domestic_waste", dg.AssetCheckSeverity.WARN)]
+    failed = {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()
+              if not e.passed}
+    assert {k: e.severity for k, e in failed.items()} == {
+        ("waste_domestic_waste", "gx_raw_suite"): dg.AssetCheckSeverity.WARN,
+        ("mart_solid_waste_utilization", "gx_mart_suite"): dg.AssetCheckSeverity.WARN,
+        ("fct_indicator_observation", "golden_row_counts_fct_indicator_observation_left_time_period_4_"):
+            dg.AssetCheckSeverity.WARN}
+    # the gap is named where it enters (raw) and where it shows (the mart's 2024 column)
+    assert "regions_reporting_in_year" in failed["waste_domestic_waste", "gx_raw_suite"].description
+    mart_warning = failed["mart_solid_waste_utilization", "gx_mart_suite"].description
+    assert "domestic_waste_collected_t__regions" in mart_warning and "'2024'" in mart_warning
     assert pipeline.query(
         f"SELECT domestic_waste_collected_t FROM {MART} WHERE region_code = '511900' "
         "AND year = 2024") == [(None,)]
