@@ -22,8 +22,9 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
 
 .PHONY: run test ui install lock catalog lint clean
 
+# make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
-	$(BIN)/python -m orchestration run
+	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
 test: install
 	$(BIN)/python -m pytest

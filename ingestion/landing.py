@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 """
 
 
+# Which source a load came from: its URI without scheme and host, so the same file read from
+# the portal on another port (or a mirror) is the same source.
+SOURCE_KEY = "regexp_replace(source_uri, '^[a-z]+://[^/]*', '')"
+
+
 @dataclass(frozen=True)
 class LoadResult:
     dataset_id: str
@@ -114,10 +119,11 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     # Unchanged: the bytes this source last landed, or (a source seen for the first time)
     # bytes already landed from another. A source going back to earlier bytes (a corrected
     # file replacing a bad one) is a change: it lands again as the newest vintage.
-    seen = con.execute("""
+    seen = con.execute(f"""
         WITH latest AS (
             SELECT load_id, source_sha256 FROM raw.load_log
-            WHERE dataset_id = $dataset AND source_uri = $uri AND status = 'landed'
+            WHERE dataset_id = $dataset AND {SOURCE_KEY} = {SOURCE_KEY.replace('source_uri', '$uri')}
+              AND status = 'landed'
             ORDER BY fetched_at DESC, load_id DESC LIMIT 1)
         SELECT load_id FROM latest WHERE source_sha256 = $sha
         UNION ALL

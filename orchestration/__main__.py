@@ -1,6 +1,7 @@
 """Entry points behind `make run` and `make ui`.
 
     python -m orchestration run   # serve the sample portal, materialize everything, print a summary
+    python -m orchestration run --broken-sample   # the same with a broken file: stops at the gate
     python -m orchestration ui    # serve the sample portal and start the Dagster UI on 127.0.0.1
 
 Both start the local data portal on loopback (unless BAZHONG_PORTAL_URL points elsewhere),
@@ -13,21 +14,39 @@ import argparse
 import contextlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 
 from ingestion import serve_portal
+from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
 
 from .settings import REPO_DIR, Settings, prepare_dagster_home
 
 
 @contextlib.contextmanager
-def portal_for(settings: Settings) -> Iterator[Settings]:
+def sample_root(broken: bool) -> Iterator[Path]:
+    """The bundled sample as the portal serves it; with `broken`, a copy with the files of
+    sample_data/broken/ in place of their good twins (the README's quality-gate demo)."""
+    if not broken:
+        yield SAMPLE_DATA_DIR
+        return
+    with tempfile.TemporaryDirectory(prefix="bazhong-broken-sample-") as tmp:
+        shutil.copytree(SAMPLE_DATA_DIR, tmp, dirs_exist_ok=True)
+        shutil.copytree(SAMPLE_DATA_DIR / "broken", tmp, dirs_exist_ok=True)
+        print(f"serving the DELIBERATELY BROKEN sample: {SAMPLE_DATA_DIR / 'broken'} over the sample")
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def portal_for(settings: Settings, broken: bool = False) -> Iterator[Settings]:
     """The bundled-sample portal on a free loopback port and the bundled drop files in the
     drop folder, unless the user set a portal URL (then both are theirs)."""
     if "BAZHONG_PORTAL_URL" in os.environ:
@@ -38,7 +57,8 @@ def portal_for(settings: Settings) -> Iterator[Settings]:
         print(f"drop folder {settings.drop_dir}: added {len(copied)} bundled sample file(s)")
     # the local portal wants a token like a real gateway; one per session unless set
     os.environ.setdefault("BAZHONG_PORTAL_TOKEN", secrets.token_urlsafe(16))
-    with serve_portal(token=os.environ["BAZHONG_PORTAL_TOKEN"]) as url:
+    with sample_root(broken) as root, \
+            serve_portal(root=root, token=os.environ["BAZHONG_PORTAL_TOKEN"]) as url:
         os.environ["BAZHONG_PORTAL_URL"] = url  # for `dagster dev` subprocesses
         print(f"data portal (bundled sample data) on {url}")
         yield Settings(settings.data_dir, url, settings.drop_dir)
@@ -104,17 +124,19 @@ def print_summary(result, settings: Settings, seconds: float) -> None:
     print(f"raw rows quarantined (all loads): {counts.get('raw.quarantine', 0)}; "
           "see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")
-    print(f"published:  {settings.publish_dir / 'bazhong.duckdb'} (read-only snapshot)")
+    published = any(key.path[0] == "published" for key in events)
+    print(f"published:  {settings.publish_dir / 'bazhong.duckdb'} (read-only snapshot"
+          f"{'' if published else '; NOT updated by this run: still the last good one'})")
     print(f"            {settings.publish_dir / 'parquet'}/*.parquet")
     print(f"run:        {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f} s "
           f"(run id {result.run_id}; history in `make ui`)")
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, broken_sample: bool = False) -> int:
     import dagster as dg
 
     prepare_dagster_home(settings)
-    with portal_for(settings) as settings:
+    with portal_for(settings, broken_sample) as settings:
         from .definitions import ALL_ASSETS_JOB, build_definitions
 
         started = time.monotonic()
@@ -143,13 +165,16 @@ def ui(settings: Settings, port: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="materialize every asset and print a summary")
+    run_parser = sub.add_parser("run", help="materialize every asset and print a summary")
+    run_parser.add_argument("--broken-sample", action="store_true",
+                            help="serve the sample with the files of sample_data/broken/ in "
+                                 "place: the run stops at the quality gate")
     ui_parser = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
     ui_parser.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
-        return run(settings)
+        return run(settings, args.broken_sample)
     return ui(settings, args.port)
 
 

@@ -93,11 +93,13 @@ def test_same_bytes_are_never_landed_twice(con, tmp_path):
 
 def test_a_source_going_back_to_earlier_bytes_lands_them_as_the_newest_vintage(con, tmp_path):
     good, bad = HEADER + "2024,巴州区,20.5,20.4,\n", HEADER + "2024,巴州区,20.5,-1,\n"
-    first = land(con, DOMESTIC, fetched(good), tmp_path)
-    land(con, DOMESTIC, fetched(bad), tmp_path)
-    back = land(con, DOMESTIC, fetched(good), tmp_path)
+    # the portal on another port each run: still the same source
+    first = land(con, DOMESTIC, fetched(good, uri="http://127.0.0.1:4001/d.csv"), tmp_path)
+    land(con, DOMESTIC, fetched(bad, uri="http://127.0.0.1:4002/d.csv"), tmp_path)
+    back = land(con, DOMESTIC, fetched(good, uri="http://127.0.0.1:4003/d.csv"), tmp_path)
     assert back.status == "landed" and back.load_id > first.load_id
-    assert land(con, DOMESTIC, fetched(good), tmp_path).status == "unchanged"
+    again = land(con, DOMESTIC, fetched(good, uri="http://127.0.0.1:4004/d.csv"), tmp_path)
+    assert again.status == "unchanged"
 
 
 def test_missing_required_column_fails_the_file_and_lands_nothing(con, tmp_path):

@@ -12,7 +12,7 @@ def check_result(outcome: ValidationOutcome, metadata: dict, **key) -> dg.AssetC
         **key,
         passed=not outcome.failures,
         severity=severity,
-        description="; ".join(f.describe() for f in outcome.failures) or None,
+        description="; ".join(f.describe() for f in outcome.errors + outcome.warnings) or None,
         metadata={"suite": outcome.suite, **metadata,
                   "expectations_evaluated": outcome.evaluated,
                   "errors": len(outcome.errors), "warnings": len(outcome.warnings),

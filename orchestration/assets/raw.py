@@ -17,7 +17,7 @@ from expectations import (
 )
 from ingestion import Dataset, FetchError, LoadError, land, load_catalog
 from ingestion.contract import rule_severity
-from ingestion.landing import quarantined_by_rule
+from ingestion.landing import SOURCE_KEY, quarantined_by_rule
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
 from .checks import check_result
@@ -79,7 +79,7 @@ def latest_loads_sql(ds: Dataset) -> str:
     return f"""
         SELECT load_id FROM raw.load_log
         WHERE dataset_id = '{ds.id}' AND status = 'landed'
-        QUALIFY row_number() OVER (PARTITION BY source_uri ORDER BY fetched_at DESC, load_id DESC) = 1
+        QUALIFY row_number() OVER (PARTITION BY {SOURCE_KEY} ORDER BY fetched_at DESC, load_id DESC) = 1
         ORDER BY load_id
     """
 
