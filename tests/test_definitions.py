@@ -39,6 +39,16 @@ def test_each_raw_asset_has_a_blocking_gx_check():
         assert spec.blocking
 
 
+def test_each_mart_has_a_blocking_gx_check_that_publishing_waits_for():
+    defs = build_definitions()
+    specs = {(spec.asset_key, spec.name): spec for c in defs.asset_checks for spec in c.check_specs}
+    publish = dg.AssetKey(["published", "marts_snapshot"])
+    marts = defs.resolve_asset_graph().get(publish).parent_keys
+    assert len(marts) >= 19
+    for key in marts:
+        assert specs[key, "gx_mart_suite"].blocking, key
+
+
 def test_generated_dbt_sources_are_up_to_date():
     for domain in {d.domain for d in load_catalog().values()}:
         assert dbt_sources_path(domain).read_text(encoding="utf-8") == dbt_sources(domain), (
