@@ -98,6 +98,19 @@ def test_a_county_missing_from_a_year_only_warns(pipeline):
     assert STAGING["waste_domestic_waste"] in materialized
 
 
+def test_a_bad_hourly_reading_is_quarantined_but_only_warns(pipeline):
+    # the monitoring feed loses the odd reading (warn_rules in the catalog); the day goes on
+    edit(pipeline, "air/hourly/BZ0001A_202401.csv", "utf-8", lambda rows: set_cell(rows, 5, 3, "-7"))
+    result = pipeline.run_around("air_hourly_readings")
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert "quarantine:below_minimum" in check.description and "line 6" in check.description
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert "stg_air__hourly_readings" in materialized
+    assert pipeline.query("SELECT rule, count(*) FROM raw.quarantine GROUP BY rule") == [
+        ("below_minimum", 1)]
+
+
 # Mart suites, on frames shaped like the mart (fast: no pipeline run)
 MART_NODE = {"name": "mart_solid_waste_utilization", "columns": {
     "region_code": {}, "year": {},

@@ -11,6 +11,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from expectations import Failure, ValidationOutcome, record
+
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
 
@@ -40,4 +42,32 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                   warehouse: WarehouseResource):
     # The warehouse path goes to dbt as a var, so tests and runs point dbt at their own file.
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.path})]
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    # dbt tests join the GX results in raw.dq_results, even when the build failed
+    with warehouse.connect() as con:
+        record_dbt_tests(con, invocation.get_artifact("run_results.json"),
+                         json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")),
+                         context.run.run_id)
+    if not invocation.is_successful():
+        raise invocation.get_error()
+
+
+def record_dbt_tests(con, run_results: dict, manifest: dict, run_id: str) -> None:
+    """One raw.dq_results row per dbt test that ran (suite 'dbt', partition 'all')."""
+    for r in run_results["results"]:
+        node = manifest["nodes"].get(r["unique_id"], {})
+        if node.get("resource_type") not in {"test", "unit_test"}:
+            continue
+        attached = manifest["nodes"].get(node.get("attached_node") or "", {})
+        asset = f"{attached['schema']}/{attached['name']}" if attached else "dbt"
+        status = r["status"]  # pass, warn, fail, error, skipped
+        if status == "skipped":
+            continue
+        severity = "warning" if status == "warn" else "critical"
+        failures = [] if status == "pass" else [Failure(
+            expectation=node["name"], column=node.get("column_name"), severity=severity,
+            unexpected_count=r.get("failures"), examples=[r.get("message") or status])]
+        record(con, run_id=run_id, asset_key=asset, check_name=node["name"],
+               version=node.get("checksum", {}).get("checksum", "")[:16] or "dbt",
+               partition="all", rows=0, outcome=ValidationOutcome("dbt", 1, failures))
