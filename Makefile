@@ -20,14 +20,25 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui install lock catalog lint clean
+.PHONY: run test ui install browser lock catalog lint clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
 	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
+# screenshot (test-artifacts/dashboard.png) legible. Installed once, as root or with sudo.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/wqy ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing $(BROWSER_PACKAGES) (Debian packages) for the dashboard test"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	else echo "no apt-get: the dashboard browser test will be skipped"; fi
 
 ui: install
 	$(BIN)/python -m orchestration ui
@@ -60,4 +71,4 @@ lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache test-artifacts

@@ -27,6 +27,7 @@ import duckdb
 from ingestion import serve_portal
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
+from publishing import SNAPSHOT_NAME
 
 from .settings import REPO_DIR, Settings, prepare_dagster_home
 
@@ -125,9 +126,13 @@ def print_summary(result, settings: Settings, seconds: float) -> None:
           "see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")
     published = any(key.path[0] == "published" for key in events)
-    print(f"published:  {settings.publish_dir / 'bazhong.duckdb'} (read-only snapshot"
-          f"{'' if published else '; NOT updated by this run: still the last good one'})")
-    print(f"            {settings.publish_dir / 'parquet'}/*.parquet")
+    out = settings.publish_dir
+    print(f"published:  {out}{'' if published else ' (NOT updated by this run: still the last good one)'}")
+    for path, what in [(SNAPSHOT_NAME, "read-only DuckDB snapshot"),
+                       ("dashboard/index.html", "dashboard (works offline)"),
+                       ("{parquet,csv,sdmx}/", "exports"), ("catalog.json", "catalog"),
+                       ("dbt_docs/index.html", "dbt docs"), ("data_docs/index.html", "GX Data Docs")]:
+        print(f"            {what:<28} {out / path}")
     print(f"run:        {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f} s "
           f"(run id {result.run_id}; history in `make ui`)")
 

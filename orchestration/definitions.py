@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 
 from .assets.dbt import dbt_project, dbt_warehouse
 from .assets.mart_checks import build_mart_checks
-from .assets.publish import build_publish_asset
+from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
 from .resources import SourcesResource, WarehouseResource
 from .settings import Settings
@@ -28,9 +28,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     raw_assets, raw_checks = build_raw_layer(settings.data_dir)
     mart_keys = [key for key in dbt_warehouse.keys if key.path[0] == "marts"]
     mart_checks = build_mart_checks(mart_keys, dbt_project.manifest_path, settings.data_dir)
-    publish = build_publish_asset(mart_keys, settings.publish_dir, settings.data_dir)
+    publish = build_publish_assets(mart_keys, settings.publish_dir, settings.data_dir)
     return dg.Definitions(
-        assets=[*raw_assets, dbt_warehouse, publish],
+        assets=[*raw_assets, dbt_warehouse, *publish],
         asset_checks=[*raw_checks, mart_checks],
         jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all(),
                                   description="Every asset and check, sources to published files.")],

@@ -1,6 +1,8 @@
+import contextlib
 import ipaddress
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -47,19 +49,34 @@ class Pipeline:
         (self.portal_root / relative).write_bytes(data)
 
 
-@pytest.fixture
-def pipeline(tmp_path, monkeypatch):
-    root = tmp_path / "portal"
+@contextlib.contextmanager
+def pipeline_in(tmp: Path) -> Iterator[Pipeline]:
+    root = tmp / "portal"
     shutil.copytree(SAMPLE_DATA_DIR, root)
-    install_sample_drops(tmp_path / "drop")  # the 农业农村局's files, as make run does
-    monkeypatch.setenv("BAZHONG_PORTAL_TOKEN", "test-token")  # read through dg.EnvVar
-    with serve_portal(root=root, token="test-token") as url:
-        yield Pipeline(tmp_path, url, root)
+    install_sample_drops(tmp / "drop")  # the 农业农村局's files, as make run does
+    with pytest.MonkeyPatch.context() as mp, serve_portal(root=root, token="test-token") as url:
+        mp.setenv("BAZHONG_PORTAL_TOKEN", "test-token")  # read through dg.EnvVar
+        yield Pipeline(tmp, url, root)
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Tests reach nothing but this machine: any other address fails the test."""
+@pytest.fixture
+def pipeline(tmp_path):
+    with pipeline_in(tmp_path) as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One successful run of the whole graph, shared by a module's read-only tests."""
+    with pipeline_in(tmp_path_factory.mktemp("published")) as p:
+        assert p.run().success
+        yield p
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only():
+    """Tests (and module-wide fixtures) reach nothing but this machine: any other address
+    fails the test."""
     real_connect = socket.socket.connect
 
     def guarded(sock, address):
@@ -73,4 +90,6 @@ def loopback_only(monkeypatch):
                 raise AssertionError(f"network access outside loopback: {address}")
         return real_connect(sock, address)
 
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", guarded)
+        yield

@@ -9,8 +9,8 @@ import polars as pl
 
 from ingestion import load_catalog
 from orchestration.__main__ import print_summary
-from orchestration.assets.publish import SNAPSHOT_NAME
 from orchestration.definitions import ALL_ASSETS_JOB
+from publishing import SNAPSHOT_NAME
 
 MART = "marts.mart_solid_waste_utilization"
 REGIONS = {"511900", "511902", "511903", "511921", "511922", "511923"}

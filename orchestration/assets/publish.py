@@ -1,98 +1,100 @@
-"""Publish: a read-only DuckDB snapshot of the marts for analysts and BI tools, plus one
-Parquet file per table. Readers never open the working warehouse (DuckDB's single writer
-locks them out); they open this snapshot, which is replaced atomically."""
+"""Published layer: what analysts, BI tools and the 智慧巴中 platform read, never the working
+warehouse (DuckDB's single writer locks readers out of it). The snapshot is copied from the
+marts once every blocking check on them has passed; everything else is made from the
+snapshot, so all published files show the same numbers."""
 
-
-import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import dagster as dg
-import duckdb
+from dagster_dbt import DbtCliResource
 
 from expectations import build_data_docs
+from publishing import (
+    SNAPSHOT_NAME,
+    replace_dir,
+    table_docs,
+    write_catalog,
+    write_dashboard,
+    write_exports,
+    write_sdmx_csv,
+    write_snapshot,
+)
+from publishing.files import temp_path
 
-from ..resources import DUCKDB_OFFLINE, WRITER_POOL, WarehouseResource
+from ..resources import WRITER_POOL, WarehouseResource
+from .dbt import dbt_project
 
-SNAPSHOT_NAME = "bazhong.duckdb"
-PUBLISHED_SCHEMA = "marts"
-# Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
-SNAPSHOT_STORAGE_VERSION = "v1.4.0"
-
-
-def publish_marts(warehouse_path: str, publish_dir: Path) -> dict[str, int]:
-    """Copy every table of the marts schema into a new snapshot file and Parquet files, then
-    move them into place with atomic renames. Returns rows per table."""
-    publish_dir.mkdir(parents=True, exist_ok=True)
-    parquet_dir = publish_dir / "parquet"
-    parquet_dir.mkdir(exist_ok=True)
-    snapshot = publish_dir / SNAPSHOT_NAME
-    tmp = publish_dir / f".{SNAPSHOT_NAME}.tmp"
-    tmp.unlink(missing_ok=True)
-    counts: dict[str, int] = {}
-    renames: list[tuple[Path, Path]] = []
-    con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
-    try:
-        con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
-        con.execute(f"ATTACH '{tmp}' AS snapshot (STORAGE_VERSION '{SNAPSHOT_STORAGE_VERSION}')")
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse' "
-            "AND schema_name = ? ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()]
-        for table in tables:
-            source = f'warehouse.{PUBLISHED_SCHEMA}."{table}"'
-            con.execute(f'CREATE TABLE snapshot.main."{table}" AS SELECT * FROM {source}')
-            counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
-            part = parquet_dir / f".{table}.parquet.tmp"
-            con.execute(f"COPY {source} TO '{part}' (FORMAT parquet, COMPRESSION zstd)")
-            renames.append((part, parquet_dir / f"{table}.parquet"))
-        con.execute("CHECKPOINT snapshot")
-        con.execute("DETACH snapshot")
-    finally:
-        con.close()
-    os.replace(tmp, snapshot)
-    for src, dst in renames:
-        os.replace(src, dst)
-    return counts
+OWNERS = ["team:data-platform"]
+SNAPSHOT_KEY = dg.AssetKey(["published", "marts_snapshot"])
 
 
-def publish_data_docs(gx_root: Path, publish_dir: Path) -> Path:
-    """GX Data Docs (every suite and stored validation result) copied to published/data_docs,
-    built beside it first so readers never see a half-written site."""
-    site = build_data_docs(gx_root)
-    target = publish_dir / "data_docs"
-    tmp, old = publish_dir / ".data_docs.tmp", publish_dir / ".data_docs.old"
-    for leftover in (tmp, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(site, tmp)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target / "index.html"
+def build_publish_assets(mart_keys: list[dg.AssetKey], publish_dir: Path,
+                         gx_root: Path) -> list[dg.AssetsDefinition]:
+    manifest = dbt_project.manifest_path
 
-
-def build_publish_asset(mart_keys: list[dg.AssetKey], publish_dir: Path,
-                        gx_root: Path) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=dg.AssetKey(["published", "marts_snapshot"]),
-        deps=mart_keys,
-        group_name="published",
-        owners=["team:data-platform"],
-        description=f"Read-only DuckDB snapshot ({publish_dir / SNAPSHOT_NAME}) of every table "
-                    f"in the marts schema, plus one Parquet file each under {publish_dir}/parquet "
-                    f"and the GX Data Docs under {publish_dir}/data_docs. Written to temp files "
-                    "and renamed into place; never run when a blocking check upstream failed.",
-        kinds={"duckdb", "parquet"},
-        pool=WRITER_POOL,
-    )
-    def _publish(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        counts = publish_marts(warehouse.path, publish_dir)
-        docs = publish_data_docs(gx_root, publish_dir)
+    @dg.asset(key=SNAPSHOT_KEY, deps=mart_keys, group_name="published", owners=OWNERS,
+              kinds={"duckdb"}, pool=WRITER_POOL,
+              description=f"Read-only DuckDB snapshot {publish_dir / SNAPSHOT_NAME} of every table "
+                          "in the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), "
+                          "written to a temp file, checkpointed, closed and renamed into place.")
+    def marts_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        counts = write_snapshot(warehouse.path, publish_dir)
         return dg.MaterializeResult(metadata={
-            "snapshot": str(publish_dir / SNAPSHOT_NAME),
-            "data_docs": str(docs),
-            "tables": counts,
-            "dagster/row_count": sum(counts.values()),
-        })
+            "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts,
+            "dagster/row_count": sum(counts.values())})
 
-    return _publish
+    @dg.asset(key=["published", "exports"], deps=[SNAPSHOT_KEY], group_name="published",
+              owners=OWNERS, kinds={"parquet", "csv"},
+              description=f"Per table: {publish_dir}/parquet/<table>.parquet (typed, table and "
+                          f"column descriptions in the file metadata) and {publish_dir}/csv/"
+                          "<table>.csv (UTF-8, no BOM); the conformed fact also as SDMX-CSV 1.0 "
+                          f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
+    def exports() -> dg.MaterializeResult:
+        counts = write_exports(publish_dir, table_docs(manifest))
+        observations = write_sdmx_csv(publish_dir)
+        return dg.MaterializeResult(metadata={
+            "tables": counts, "sdmx_observations": observations,
+            "dagster/row_count": sum(counts.values())})
+
+    @dg.asset(key=["published", "catalog"], deps=[SNAPSHOT_KEY], group_name="published",
+              owners=OWNERS, kinds={"json"},
+              description=f"{publish_dir}/catalog.json: every published table (columns, types, "
+                          "descriptions) and every indicator (bilingual names, unit, definition, "
+                          "share type, plan targets, where published).")
+    def catalog() -> dg.MaterializeResult:
+        path = write_catalog(publish_dir, table_docs(manifest))
+        return dg.MaterializeResult(metadata={"path": str(path)})
+
+    @dg.asset(key=["published", "dashboard"], deps=[SNAPSHOT_KEY], group_name="published",
+              owners=OWNERS, kinds={"html"},
+              description=f"{publish_dir}/dashboard/index.html: every plan target with status, "
+                          "latest value, target and trend, filters by domain and region, the "
+                          "county scorecard; Chinese and English; one file that works offline.")
+    def dashboard() -> dg.MaterializeResult:
+        path = write_dashboard(publish_dir)
+        return dg.MaterializeResult(metadata={"path": str(path), "url": path.as_uri()})
+
+    @dg.asset(key=["published", "docs"], deps=mart_keys, group_name="published", owners=OWNERS,
+              kinds={"dbt", "html"}, pool=WRITER_POOL,  # dbt docs reads the warehouse catalog
+              description=f"{publish_dir}/dbt_docs/index.html (dbt docs, one static page: "
+                          f"models, columns, lineage, exposures) and {publish_dir}/data_docs/ "
+                          "(GX Data Docs: every suite and stored validation result).")
+    def docs(dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
+            dbt.cli(["docs", "generate", "--static", "--vars",
+                     f'{{"warehouse_path": "{warehouse.path}"}}'],
+                    manifest=manifest, target_path=Path(target)).wait()
+            built = temp_path(publish_dir / "dbt_docs")
+            built.mkdir()
+            shutil.copyfile(Path(target) / "static_index.html", built / "index.html")
+        replace_dir(built, publish_dir / "dbt_docs")
+        site = temp_path(publish_dir / "data_docs")
+        shutil.copytree(build_data_docs(gx_root), site)
+        replace_dir(site, publish_dir / "data_docs")
+        return dg.MaterializeResult(metadata={
+            "dbt_docs": str(publish_dir / "dbt_docs" / "index.html"),
+            "data_docs": str(publish_dir / "data_docs" / "index.html")})
+
+    return [marts_snapshot, exports, catalog, dashboard, docs]

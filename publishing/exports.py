@@ -1,0 +1,96 @@
+"""File exports of the snapshot: one Parquet (typed; table and column descriptions in the
+file's metadata) and one UTF-8 CSV (no BOM, header row) per table, and the conformed fact
+as SDMX-CSV 1.0 written by sdmx1 from an SDMX information model of the dataflow."""
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sdmx
+from sdmx.format.csv import v1
+from sdmx.model import common
+from sdmx.model import v21 as model
+
+from .files import replace_dir, temp_path
+from .metadata import TableDoc
+from .snapshot import open_snapshot
+
+FACT = "fct_indicator_observation"
+AGENCY = "CN_BAZHONG"
+DATAFLOW = "SYNERGY_INDICATORS"
+SDMX_VERSION = "1.0"
+# fact column → SDMX concept
+SDMX_DIMENSIONS = {"indicator_code": "INDICATOR", "ref_area": "REF_AREA", "freq": "FREQ",
+                   "time_period": "TIME_PERIOD"}
+SDMX_ATTRIBUTES = {"unit": "UNIT_MEASURE", "obs_status": "OBS_STATUS", "provenance": "PROVENANCE",
+                   "source_id": "SOURCE_ID"}
+
+
+def with_descriptions(table: pa.Table, doc: TableDoc | None, name: str) -> pa.Table:
+    doc = doc or TableDoc(name, "")
+    fields = [f.with_metadata({"description": doc.columns[f.name]})
+              if doc.columns.get(f.name) else f for f in table.schema]
+    schema = pa.schema(fields, metadata={"table": name, "description": doc.description,
+                                         "publisher": "Bazhong synergy data warehouse"})
+    return pa.Table.from_arrays(table.columns, schema=schema)
+
+
+def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int]:
+    """parquet/<table>.parquet and csv/<table>.csv for every snapshot table; each folder is
+    built aside and swapped in. Returns rows per table."""
+    parquet_tmp, csv_tmp = temp_path(publish_dir / "parquet"), temp_path(publish_dir / "csv")
+    parquet_tmp.mkdir()
+    csv_tmp.mkdir()
+    counts = {}
+    with open_snapshot(publish_dir) as con:
+        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        for name in tables:
+            table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
+            pq.write_table(with_descriptions(table, docs.get(name), name),
+                           parquet_tmp / f"{name}.parquet", compression="zstd")
+            # DuckDB writes UTF-8 without a BOM; a header row, comma-separated, RFC 4180 quoting
+            con.execute(f"COPY \"{name}\" TO '{csv_tmp / f'{name}.csv'}' (HEADER, DELIMITER ',')")
+            counts[name] = table.num_rows
+    replace_dir(parquet_tmp, publish_dir / "parquet")
+    replace_dir(csv_tmp, publish_dir / "csv")
+    return counts
+
+
+def _structure() -> tuple[model.DataStructureDefinition, model.DataflowDefinition]:
+    agency = common.Agency(id=AGENCY)
+    dsd = model.DataStructureDefinition(id=f"DSD_{DATAFLOW}", maintainer=agency, version=SDMX_VERSION)
+    for concept in SDMX_DIMENSIONS.values():
+        dsd.dimensions.getdefault(concept)
+    dsd.measures.getdefault("OBS_VALUE")
+    for concept in SDMX_ATTRIBUTES.values():
+        dsd.attributes.getdefault(concept)
+    flow = model.DataflowDefinition(id=DATAFLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd)
+    return dsd, flow
+
+
+def write_sdmx_csv(publish_dir: Path) -> int:
+    """sdmx/fct_indicator_observation.csv: DATAFLOW, INDICATOR, REF_AREA, FREQ, TIME_PERIOD,
+    OBS_VALUE, UNIT_MEASURE, OBS_STATUS, PROVENANCE, SOURCE_ID. Returns observations."""
+    dsd, flow = _structure()
+    dataset = model.DataSet(described_by=flow, structured_by=dsd)
+    columns = [*SDMX_DIMENSIONS, "obs_value", *SDMX_ATTRIBUTES]
+    with open_snapshot(publish_dir) as con:
+        rows = con.execute(f"SELECT {', '.join(columns)} FROM {FACT} "
+                           "ORDER BY indicator_code, ref_area, time_period").fetchall()
+    observations = []
+    for row in rows:
+        values = dict(zip(columns, row, strict=True))
+        key = model.Key(described_by=dsd.dimensions,
+                        **{concept: values[col] for col, concept in SDMX_DIMENSIONS.items()})
+        attributes = {concept: model.AttributeValue(value=str(values[col]),
+                                                    value_for=dsd.attributes.get(concept))
+                      for col, concept in SDMX_ATTRIBUTES.items() if values[col] is not None}
+        observations.append(model.Observation(dimension=key, value=values["obs_value"],
+                                              attached_attribute=attributes))
+    dataset.add_obs(observations)
+    target = publish_dir / "sdmx" / f"{FACT}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(target)
+    sdmx.to_csv(dataset, path=tmp, format_options=v1.FormatOptions(), attributes="o")
+    tmp.replace(target)
+    return len(observations)

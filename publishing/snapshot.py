@@ -1,0 +1,45 @@
+"""The read-only DuckDB snapshot: every table of the marts schema copied into a new file,
+checkpointed, closed and renamed over the old one. Readers holding the old file open keep
+reading it (the rename does not touch their open file); new readers get the new one."""
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from .files import temp_path
+from .metadata import PUBLISHED_SCHEMA
+
+SNAPSHOT_NAME = "bazhong.duckdb"
+# Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
+SNAPSHOT_STORAGE_VERSION = "v1.4.0"
+DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def write_snapshot(warehouse_path: str | Path, publish_dir: Path) -> dict[str, int]:
+    """Returns rows per table published."""
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    snapshot = publish_dir / SNAPSHOT_NAME
+    tmp = temp_path(snapshot)
+    counts: dict[str, int] = {}
+    con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
+    try:
+        con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
+        con.execute(f"ATTACH '{tmp}' AS snapshot (STORAGE_VERSION '{SNAPSHOT_STORAGE_VERSION}')")
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse' "
+            "AND schema_name = ? ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()]
+        for table in tables:
+            con.execute(f'CREATE TABLE snapshot.main."{table}" AS '
+                        f'SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}"')
+            counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
+        con.execute("CHECKPOINT snapshot")
+        con.execute("DETACH snapshot")
+    finally:
+        con.close()
+    os.replace(tmp, snapshot)
+    return counts
+
+
+def open_snapshot(publish_dir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(publish_dir / SNAPSHOT_NAME), read_only=True, config=DUCKDB_OFFLINE)
