@@ -65,9 +65,9 @@ def pipeline(tmp_path):
         yield p
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def published(tmp_path_factory):
-    """One successful run of the whole graph, shared by a module's read-only tests."""
+    """One successful run of the whole graph, shared by tests that only read what it made."""
     with pipeline_in(tmp_path_factory.mktemp("published")) as p:
         assert p.run().success
         yield p
