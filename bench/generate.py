@@ -88,9 +88,9 @@ def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool =
     con.execute(f"COPY (SELECT * FROM readings) TO '{out / 'parquet'}' "
                 "(FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd, OVERWRITE_OR_IGNORE)")
     if csv:
-        cols = ", ".join(
-            f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\"" if c not in {"station_code", "station_name", "hour"}
-            else f'{c} AS "{h}"' for c, h in FEED_HEADERS.items())
+        text = {"station_code", "station_name", "hour"}
+        cols = ", ".join(f'{c} AS "{h}"' if c in text else f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\""
+                         for c, h in FEED_HEADERS.items())
         con.execute(f"COPY (SELECT {cols}, month FROM readings) TO '{out / 'csv'}' "
                     "(FORMAT csv, HEADER, PARTITION_BY (month), OVERWRITE_OR_IGNORE)")
         files = sorted(str(p.relative_to(out / "csv")) for p in (out / "csv").rglob("*.csv"))
