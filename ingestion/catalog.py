@@ -124,6 +124,8 @@ def normalize_name(text: str) -> str:
 
     dbt's `normalize_name` macro does the same in SQL; tests keep the two in step.
     """
+    if text.isascii():  # NFKC leaves ASCII as it is: skip it on the hot path of landing
+        return "".join(text.split())
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 

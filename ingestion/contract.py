@@ -171,6 +171,11 @@ def _key_part(ds: Dataset, name: str, value: str | None) -> str:
     return text
 
 
+def _record(headers: list[str], cells: list) -> str:
+    """A quarantined row as received, JSON (made only for rows that are quarantined)."""
+    return json.dumps(dict(zip(headers, cells, strict=False)), ensure_ascii=False)
+
+
 def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
     positions = map_headers(ds, table.headers, uri)
     extra_cols = [i for i in range(len(table.headers)) if i not in positions.values()]
@@ -178,12 +183,11 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
     rejected: list[Rejection] = []
     seen_keys: dict[tuple, int] = {}
     for row_number, cells in table.rows:
-        record = json.dumps(dict(zip(table.headers, cells, strict=False)), ensure_ascii=False)
         if len(cells) != len(table.headers):
             rejected.append(Rejection(
                 row_number, "ragged_row", None,
                 f"{ds.id}: {uri}: {table.position} {row_number}: {len(cells)} cells under "
-                f"{len(table.headers)} headings", record,
+                f"{len(table.headers)} headings", _record(table.headers, cells),
             ))
             continue
         values = {name: cells[pos] for name, pos in positions.items()}
@@ -199,7 +203,8 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
             detail = "; ".join(f"{field}: {msg}" for _, field, msg in problems)
             rejected.append(Rejection(
                 row_number, rule, field_name,
-                f"{ds.id}: {uri}: {table.position} {row_number}: {detail}", record,
+                f"{ds.id}: {uri}: {table.position} {row_number}: {detail}",
+                _record(table.headers, cells),
             ))
             continue
         seen_keys[key] = row_number

@@ -150,13 +150,15 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
                     [*log_row, str(exc)])
         raise
 
-    load_cols = {"_load_id": load_id, "_source_uri": fetched.uri, "_source_sha256": sha256,
-                 "_fetched_at": fetched.fetched_at}
-    string_cols = [*ds.field_names, "_extra", "_load_id", "_source_uri", "_source_sha256"]
+    # rows as they came, then the load's constant columns added column-wise (not per row)
     landed = pl.DataFrame(
-        [{**row, **load_cols} for row in result.landed],
-        schema={**dict.fromkeys(string_cols, pl.String), "_row_number": pl.Int32,
-                "_fetched_at": pl.Datetime("us", "UTC")},
+        result.landed,
+        schema={**dict.fromkeys([*ds.field_names, "_extra"], pl.String), "_row_number": pl.Int32},
+    ).with_columns(
+        pl.lit(load_id, pl.String).alias("_load_id"),
+        pl.lit(fetched.uri, pl.String).alias("_source_uri"),
+        pl.lit(sha256, pl.String).alias("_source_sha256"),
+        pl.lit(fetched.fetched_at, pl.Datetime("us", "UTC")).alias("_fetched_at"),
     )
     rejected = pl.DataFrame(
         [{"load_id": load_id, "dataset_id": ds.id, "row_number": r.row_number, "rule": r.rule,
