@@ -30,27 +30,32 @@ OWNERS = ["team:data-platform"]
 SNAPSHOT_KEY = dg.AssetKey(["published", "marts_snapshot"])
 
 
+def published_asset(name: str, deps: list, kinds: set[str], description: str, **kwargs):
+    return dg.asset(key=["published", name], deps=deps, group_name="published", owners=OWNERS,
+                    kinds=kinds, description=description, **kwargs)
+
+
 def build_publish_assets(mart_keys: list[dg.AssetKey], publish_dir: Path,
                          gx_root: Path) -> list[dg.AssetsDefinition]:
     manifest = dbt_project.manifest_path
 
-    @dg.asset(key=SNAPSHOT_KEY, deps=mart_keys, group_name="published", owners=OWNERS,
-              kinds={"duckdb"}, pool=WRITER_POOL,
-              description=f"Read-only DuckDB snapshot {publish_dir / SNAPSHOT_NAME} of every table "
-                          "in the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), "
-                          "written to a temp file, checkpointed, closed and renamed into place.")
+    @published_asset(
+        SNAPSHOT_KEY.path[-1], mart_keys, {"duckdb"}, pool=WRITER_POOL,
+        description=f"Read-only DuckDB snapshot {publish_dir / SNAPSHOT_NAME} of every table in "
+                    "the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), written to a "
+                    "temp file, checkpointed, closed and renamed into place.")
     def marts_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
         counts = write_snapshot(warehouse.path, publish_dir)
         return dg.MaterializeResult(metadata={
             "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts,
             "dagster/row_count": sum(counts.values())})
 
-    @dg.asset(key=["published", "exports"], deps=[SNAPSHOT_KEY], group_name="published",
-              owners=OWNERS, kinds={"parquet", "csv"},
-              description=f"Per table: {publish_dir}/parquet/<table>.parquet (typed, table and "
-                          f"column descriptions in the file metadata) and {publish_dir}/csv/"
-                          "<table>.csv (UTF-8, no BOM); the conformed fact also as SDMX-CSV 1.0 "
-                          f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
+    @published_asset(
+        "exports", [SNAPSHOT_KEY], {"parquet", "csv"},
+        description=f"Per table: {publish_dir}/parquet/<table>.parquet (typed, table and column "
+                    f"descriptions in the file metadata) and {publish_dir}/csv/<table>.csv "
+                    "(UTF-8, no BOM); the conformed fact also as SDMX-CSV 1.0 "
+                    f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
     def exports() -> dg.MaterializeResult:
         counts = write_exports(publish_dir, table_docs(manifest))
         observations = write_sdmx_csv(publish_dir)
@@ -58,29 +63,29 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], publish_dir: Path,
             "tables": counts, "sdmx_observations": observations,
             "dagster/row_count": sum(counts.values())})
 
-    @dg.asset(key=["published", "catalog"], deps=[SNAPSHOT_KEY], group_name="published",
-              owners=OWNERS, kinds={"json"},
-              description=f"{publish_dir}/catalog.json: every published table (columns, types, "
-                          "descriptions) and every indicator (bilingual names, unit, definition, "
-                          "share type, plan targets, where published).")
+    @published_asset(
+        "catalog", [SNAPSHOT_KEY], {"json"},
+        description=f"{publish_dir}/catalog.json: every published table (columns, types, "
+                    "descriptions) and every indicator (bilingual names, unit, definition, "
+                    "share type, plan targets, where published).")
     def catalog() -> dg.MaterializeResult:
         path = write_catalog(publish_dir, table_docs(manifest))
         return dg.MaterializeResult(metadata={"path": str(path)})
 
-    @dg.asset(key=["published", "dashboard"], deps=[SNAPSHOT_KEY], group_name="published",
-              owners=OWNERS, kinds={"html"},
-              description=f"{publish_dir}/dashboard/index.html: every plan target with status, "
-                          "latest value, target and trend, filters by domain and region, the "
-                          "county scorecard; Chinese and English; one file that works offline.")
+    @published_asset(
+        "dashboard", [SNAPSHOT_KEY], {"html"},
+        description=f"{publish_dir}/dashboard/index.html: every plan target with status, latest "
+                    "value, target and trend, filters by domain and region, the county "
+                    "scorecard; Chinese and English; one file that works offline.")
     def dashboard() -> dg.MaterializeResult:
         path = write_dashboard(publish_dir)
         return dg.MaterializeResult(metadata={"path": str(path), "url": path.as_uri()})
 
-    @dg.asset(key=["published", "docs"], deps=mart_keys, group_name="published", owners=OWNERS,
-              kinds={"dbt", "html"}, pool=WRITER_POOL,  # dbt docs reads the warehouse catalog
-              description=f"{publish_dir}/dbt_docs/index.html (dbt docs, one static page: "
-                          f"models, columns, lineage, exposures) and {publish_dir}/data_docs/ "
-                          "(GX Data Docs: every suite and stored validation result).")
+    @published_asset(
+        "docs", mart_keys, {"dbt", "html"}, pool=WRITER_POOL,  # dbt docs reads the warehouse
+        description=f"{publish_dir}/dbt_docs/index.html (dbt docs, one static page: models, "
+                    f"columns, lineage, exposures) and {publish_dir}/data_docs/ (GX Data Docs: "
+                    "every suite and stored validation result).")
     def docs(dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
             dbt.cli(["docs", "generate", "--static", "--vars",
