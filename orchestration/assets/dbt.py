@@ -44,9 +44,14 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.path})]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
-    # dbt tests join the GX results in raw.dq_results, even when the build failed
+    # dbt tests join the GX results in raw.dq_results, even when the build failed (unless dbt
+    # stopped before writing its results: then the error below says why)
+    try:
+        run_results = invocation.get_artifact("run_results.json")
+    except FileNotFoundError:
+        run_results = {"results": []}
     with warehouse.connect() as con:
-        record_dbt_tests(con, invocation.get_artifact("run_results.json"),
+        record_dbt_tests(con, run_results,
                          json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")),
                          context.run.run_id)
     if not invocation.is_successful():
