@@ -68,3 +68,17 @@ def test_telemetry_is_switched_off_by_the_project():
     assert os.environ["DO_NOT_TRACK"] == "1"
     assert os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"].lower() == "false"
     assert os.environ["GX_ANALYTICS_ENABLED"].lower() == "false"
+
+
+def test_the_broken_sample_replaces_its_good_twin_and_nothing_else():
+    from ingestion.catalog import SAMPLE_DATA_DIR
+    from orchestration.__main__ import sample_root
+
+    broken = SAMPLE_DATA_DIR / "broken" / "waste" / "domestic_waste.csv"
+    assert "故意出错" in broken.read_text(encoding="utf-8")  # labelled in the data itself
+    with sample_root(broken=True) as root:
+        assert (root / "waste" / "domestic_waste.csv").read_bytes() == broken.read_bytes()
+        other = root / "waste" / "industrial_solid_waste.csv"
+        assert other.read_bytes() == (SAMPLE_DATA_DIR / "waste" / "industrial_solid_waste.csv").read_bytes()
+    with sample_root(broken=False) as root:
+        assert root == SAMPLE_DATA_DIR

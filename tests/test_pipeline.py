@@ -43,6 +43,11 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [
         ("mart_solid_waste_utilization", "gx_mart_suite")]
+    # every check's result is kept: raw per load, marts per run, dbt tests per run
+    kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
+                               "GROUP BY ALL"))
+    assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
+    assert kept["mart"] == 19 and kept["dbt"] > 400
     assert SAMPLE_WARNING in failed[0].description and "'511922'" in failed[0].description
 
     # the mart: every region, every sample year, rates in range, city derived from counties
@@ -119,10 +124,18 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
     first = mart_rows(pipeline)
     loads = pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
 
-    assert pipeline.run().success  # same bytes from the portal
+    rerun = pipeline.run()  # same bytes from the portal
+    assert rerun.success
     assert pipeline.query("SELECT count(*) FROM raw.load_log")[0][0] == loads
     assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 50
     assert mart_rows(pipeline) == first
+    # no load is validated twice: the gate reuses the stored result of each (raw.dq_results)
+    air = next(e for e in rerun.get_asset_check_evaluations()
+               if e.asset_key.path[-1] == "air_hourly_readings")
+    assert air.passed and air.metadata["loads_validated_now"].value == 0
+    assert air.metadata["loads_checked"].value == 72
+    assert pipeline.query("SELECT count(*) FROM raw.dq_results WHERE asset_key = "
+                          "'raw/air_hourly_readings'") == [(72,)]
 
     # the department revises 2024 for 巴州区: 12.0 → a new vintage, staging keeps the latest
     path = pipeline.portal_root / DOMESTIC_CSV
