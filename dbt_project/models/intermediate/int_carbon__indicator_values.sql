@@ -13,9 +13,7 @@ with co2 as (
 ),
 
 gdp as (
-    select year, region_code, obs_value as gdp_comparable_prices, provenance as gdp_provenance
-    from {{ ref('int_economy__indicator_values') }}
-    where indicator_code = 'gdp_comparable_prices'
+    {{ gdp_comparable_prices() }}
 ),
 
 carbon as (
