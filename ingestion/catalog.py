@@ -59,6 +59,9 @@ class Dataset:
     # row rules (ingestion.contract.ROW_RULES) whose quarantined rows only warn for this
     # dataset instead of stopping it at the gate: an hourly feed loses the odd reading
     warn_rules: tuple[str, ...] = ()
+    # who applies the contract: python (row by row, every format) or duckdb (the same rules
+    # compiled to SQL, for big UTF-8 CSV feeds; ingestion/contract_sql.py)
+    landing: str = "python"
 
     @property
     def raw_table(self) -> str:
@@ -107,6 +110,12 @@ def _parse_dataset(entry: dict) -> Dataset:
 
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
+    if ds.landing not in {"python", "duckdb"}:
+        problems.append(f"unknown landing {ds.landing!r} (python or duckdb)")
+    elif ds.landing == "duckdb":
+        from .contract_sql import check_sql_landing
+
+        problems += check_sql_landing(ds)
     if problems:
         raise CatalogError(f"sources.yml dataset {ds.id}: " + "; ".join(problems))
     return ds

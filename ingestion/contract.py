@@ -173,7 +173,7 @@ def _key_part(ds: Dataset, name: str, value: str | None) -> str:
 
 def _record(headers: list[str], cells: list) -> str:
     """A quarantined row as received, JSON (made only for rows that are quarantined)."""
-    return json.dumps(dict(zip(headers, cells, strict=False)), ensure_ascii=False)
+    return json.dumps(dict(zip(headers, cells, strict=False)), ensure_ascii=False, separators=(",", ":"))
 
 
 def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
@@ -212,6 +212,6 @@ def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
         landed.append({
             **values,
             "_row_number": row_number,
-            "_extra": json.dumps(extras, ensure_ascii=False) if extras else None,
+            "_extra": json.dumps(extras, ensure_ascii=False, separators=(",", ":")) if extras else None,
         })
     return ContractResult(landed=landed, rejected=rejected)

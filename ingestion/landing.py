@@ -20,6 +20,7 @@ import polars as pl
 from .catalog import Dataset
 from .connectors import FetchedFile
 from .contract import apply_contract
+from .contract_sql import land_csv_sql
 from .parsers import LoadError, parse
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,12 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     load_id = make_load_id(ds, fetched.fetched_at, sha256)
     log_row = [load_id, ds.id, fetched.uri, sha256, str(archive_path), fetched.fetched_at]
     try:
+        if ds.landing == "duckdb":
+            landed_in_sql = _land_sql(con, ds, fetched, archive_path, load_id, sha256, log_row)
+            if landed_in_sql:
+                return landed_in_sql
+            log.info("%s: %s has blank lines or quoted line breaks: the Python contract lands it",
+                     ds.id, fetched.uri)
         result = apply_contract(
             ds, parse(fetched.data, ds.format, ds.encoding, dataset_id=ds.id, uri=fetched.uri),
             fetched.uri)
@@ -187,6 +194,29 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
         log.warning("quarantined %s", r.message)
     return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, result.received,
                       len(result.landed), len(result.rejected))
+
+
+def _land_sql(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile, archive_path: Path,
+              load_id: str, sha256: str, log_row: list) -> LoadResult | None:
+    """The contract in DuckDB SQL (ingestion/contract_sql.py), one transaction; None when the
+    file must go through the Python contract instead."""
+    constants = {"load_id": load_id, "uri": fetched.uri, "sha": sha256, "fetched_at": fetched.fetched_at}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = land_csv_sql(con, ds, archive_path, fetched.data, fetched.uri, constants)
+        if counts is None:
+            con.execute("ROLLBACK")
+            return None
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
+                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')", [*log_row, *counts])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    for rule, _, rows, messages in quarantined_by_rule(con, load_id):
+        log.warning("quarantined %d row(s) by %s, e.g. %s", rows, rule, messages[0])
+    return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, *counts)
 
 
 def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple]:

@@ -125,7 +125,7 @@ def test_gb18030_file_with_unknown_extra_column_keeps_it(con, tmp_path):
     assert result.rows_landed == 1
     extra, disposed = con.execute(
         "SELECT _extra, disposed FROM raw.waste_industrial_solid_waste").fetchone()
-    assert extra == '{"备注": "核实数"}' and disposed is None
+    assert extra == '{"备注":"核实数"}' and disposed is None
 
 
 def test_file_drop_connector_lands_each_file_once(con, tmp_path):
@@ -156,3 +156,70 @@ def test_sources_resource_reads_a_drop_dataset_from_the_drop_folder(tmp_path):
                               archive_dir=str(tmp_path / "archive"))
     files = sources.fetch(drop_ds)
     assert [f.uri.rsplit("/", 1)[-1] for f in files] == ["domestic_2024.csv"]
+
+
+# --- the hourly feed's contract in DuckDB SQL (landing: duckdb) -------------------------------
+
+AIR = load_catalog()["air_hourly_readings"]
+AIR_HEADER = ("站点编码,站点名称,监测时间,PM2.5(μg/m³),PM10(μg/m³),SO2(μg/m³),NO2(μg/m³),CO(mg/m³),"
+              "O3(μg/m³),备注\n")
+AIR_ROWS = [
+    "BZ0001A,站（样例）,2025-12-01 01:00,62,99,9,25,0.76,10,",       # line 2: fine
+    "BZ0001A,站（样例）,2025-12-01 02:00,—,99,9,25,0.76,10,x",       # line 3: missing marker is fine
+    "BZ0001A,站（样例）,2025-12-01 03:00,abc,99,9,25,0.76,10,",      # line 4: not a number
+    "BZ0001A,站（样例）,2025-12-01 04:00,62,-1,9,25,0.76,10,",       # line 5: below minimum
+    "BZ0001A,站（样例）,2025-12-01 05:00,62,99,9,25,999,10,",        # line 6: above maximum
+    "BZ0001A,站（样例）,2025-12-01 06,62,99,9,25,0.76,10,",          # line 7: bad time
+    ",站（样例）,2025-12-01 07:00,62,99,9,25,0.76,10,",              # line 8: station missing
+    "BZ0001A,站（样例）,2025-12-01 01:00,1,1,1,1,0.1,1,",            # line 9: same key as line 2
+    "BZ0001A,站（样例）,2025-12-01 08:00,62,99",                     # line 10: too few cells
+    "BZ0001A,站（样例）,2025-12-01 09:00,62,99,9,25,0.76,10,,extra", # line 11: too many cells
+    "BZ0001A,站（样例）,2025-12-01 10:00,nan,x,9,25,0.76,-5,",      # line 12: two problems
+    "BZ0001A,站（样例）,2025-12-01 11:00,1 2,99,9,25,0.76,10,",      # line 13: space removed: 12
+    "BZ0001A,站（样例）,2025-12-01 03:00,62,99,9,25,0.76,10,",       # line 14: line 4 did not land
+]
+
+
+def land_both(tmp_path, text: str):
+    """The same bytes landed by the SQL contract and by the Python one."""
+    from dataclasses import replace
+
+    results = {}
+    for landing in ("duckdb", "python"):
+        with duckdb.connect(":memory:") as c:
+            result = land(c, replace(AIR, landing=landing), fetched(text, uri="http://p/a.csv"),
+                          tmp_path / landing)
+            results[landing] = (
+                (result.rows_received, result.rows_landed, result.rows_quarantined),
+                c.execute(f"SELECT * EXCLUDE (_load_id, _fetched_at) FROM {AIR.raw_table} "
+                          "ORDER BY _row_number").fetchall(),
+                c.execute("SELECT row_number, rule, field FROM raw.quarantine ORDER BY 1").fetchall(),
+                c.execute("SELECT row_number, message FROM raw.quarantine WHERE rule <> 'ragged_row' "
+                          "ORDER BY 1").fetchall())
+    return results["duckdb"], results["python"]
+
+
+def test_sql_contract_lands_and_quarantines_exactly_like_the_python_one(tmp_path):
+    sql, python = land_both(tmp_path, AIR_HEADER + "\n".join(AIR_ROWS) + "\n")
+    assert sql == python
+    counts, landed, quarantined, _ = sql
+    assert counts == (13, 4, 9)
+    assert [r[-3] for r in landed] == [2, 3, 13, 14]  # _row_number: the file's line
+    assert quarantined == [
+        (4, "not_a_number", "pm25"), (5, "below_minimum", "pm10"), (6, "above_maximum", "co"),
+        (7, "invalid_datetime", "hour"), (8, "required_missing", "station_code"),
+        (9, "duplicate_key", "station_code,hour"), (10, "ragged_row", None), (11, "ragged_row", None),
+        (12, "not_a_number", "pm25")]
+
+
+def test_sql_contract_names_every_problem_of_a_row(tmp_path):
+    sql, _ = land_both(tmp_path, AIR_HEADER + AIR_ROWS[10] + "\n")
+    (_, message), = sql[3]
+    assert message == ("air_hourly_readings: http://p/a.csv: line 2: pm25: PM2.5(μg/m³) = 'nan' is not a "
+                       "number; pm10: PM10(μg/m³) = 'x' is not a number; o3: O3(μg/m³) = '-5' is below 0")
+
+
+def test_sql_contract_hands_files_with_blank_lines_to_the_python_contract(tmp_path):
+    sql, python = land_both(tmp_path, AIR_HEADER + AIR_ROWS[0] + "\n\n" + AIR_ROWS[3] + "\n")
+    assert sql == python
+    assert [r[0] for r in sql[2]] == [4]  # the file's line, blank line counted
