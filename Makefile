@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine (Python 3.11, pip, make, gcc):
 #   make run    build the environment, materialize every asset on the bundled sample data
 #   make test   build the environment, run the whole test suite (includes dbt build)
-# Others: make ui (Dagster UI on 127.0.0.1:3000), make lock, make catalog, make lint, make clean.
+# Others: make ui (Dagster UI on 127.0.0.1:3000), make bench (pipeline vs plain DuckDB; SIZE=1M|10M|100M),
+#         make lock, make catalog, make lint, make clean.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -20,7 +21,7 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui install browser lock catalog lint clean
+.PHONY: run test ui bench install browser lock catalog lint clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
@@ -43,6 +44,13 @@ browser:
 
 ui: install
 	$(BIN)/python -m orchestration ui
+
+# The air path against a hand-written DuckDB script on the same generated data (bench/run.py);
+# figures in bench/results/$(SIZE).json. SIZE=10M or 100M for the larger runs (REPEAT=1 there).
+SIZE ?= 1M
+REPEAT ?= 3
+bench: install
+	$(BIN)/python -m bench.run --size $(SIZE) --repeat $(REPEAT)
 
 install: $(VENV)/.installed $(MANIFEST)
 

@@ -4,7 +4,7 @@
 -- valid hours, O3 8-hour means with >= 6 hours ending 8..24, MDA8 with >= 14 windows or
 -- > 160, round half to even, station mean per region and for the city, IAQI/AQI (HJ 633),
 -- annual means, CO P95, O3 MDA8 P90, good-day share (HJ 663).
--- Placeholders: {readings} (a Parquet glob with station_code, hour, pm25 … o3),
+-- Placeholders: {readings} (a list of Parquet files or globs with station_code, hour, pm25 … o3),
 -- {stations} (CSV: station_code, region_code), {breakpoints} (the aqi_breakpoints seed),
 -- {city} (the city's region code).
 CREATE OR REPLACE TEMP TABLE reference_daily AS
@@ -13,7 +13,7 @@ WITH hourly AS (
            CAST(CAST(hour AS TIMESTAMP) - INTERVAL 1 HOUR AS DATE) AS day,
            hour(CAST(hour AS TIMESTAMP) - INTERVAL 1 HOUR) + 1 AS hour_of_day,
            pm25, pm10, so2, no2, co, o3
-    FROM read_parquet('{readings}')
+    FROM read_parquet({readings})
 ),
 o3_8h AS (
     SELECT *, avg(o3) OVER w AS o3_8h, count(o3) OVER w AS o3_8h_n

@@ -234,3 +234,18 @@ def land_csv_sql(con: duckdb.DuckDBPyConnection, ds: Dataset, path: Path, data: 
     con.execute("DROP TABLE landing_cells; DROP TABLE landing_rows; "
                 "DROP TABLE landing_rejects; DROP TABLE landing_scans")
     return rows + rejects, rows + rejects - quarantined, quarantined
+
+
+def prepared_batch_sql(ds: Dataset) -> str:
+    """One load of ds.raw_table ($load_id) as the raw GX suite reads it, prepared here in SQL
+    (expectations.prepare_raw_frame does it in Python for the other datasets): missing markers
+    as NULL, text normalised, numbers parsed into <field>__number, key parts in <field>__key."""
+    col = {f.name: f'"{f.name}"' for f in ds.fields}
+    replaced = [f"CASE WHEN NOT m_{f.name} THEN n_{f.name} END AS \"{f.name}\"" for f in ds.fields]
+    numbers = [f'x_{f.name} AS "{f.name}__number"' for f in ds.fields if f.kind in {"number", "year"}]
+    keys = [f'CASE WHEN NOT m_{k} THEN n_{k} END AS "{k}__key"' for k in ds.natural_key]
+    return f"""
+        WITH parsed AS (
+            SELECT *, {', '.join(_parsed(ds, col))} FROM {ds.raw_table} WHERE _load_id = $load_id
+        )
+        SELECT COLUMNS('^_'), {', '.join(replaced + numbers + keys)} FROM parsed"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ WRITER_POOL = "duckdb_writer"
 
 # Nothing in a run may download DuckDB extensions.
 DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# The memory DuckDB may use before it spills to disk, here as in dbt's profile (profiles.yml).
+DUCKDB_MEMORY_LIMIT = os.environ.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB")
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -26,7 +29,8 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only, config=DUCKDB_OFFLINE)
+        con = duckdb.connect(self.path, read_only=read_only,
+                             config={**DUCKDB_OFFLINE, "memory_limit": DUCKDB_MEMORY_LIMIT})
         try:
             yield con
         finally:
@@ -47,16 +51,19 @@ class SourcesResource(dg.ConfigurableResource):
     connect_timeout_seconds: float = 5.0
     read_timeout_seconds: float = 60.0
 
-    def fetch(self, ds: Dataset) -> list[FetchedFile]:
+    def fetch(self, ds: Dataset) -> Iterator[FetchedFile]:
+        """The dataset's files, one at a time: a listing of many big files is never held whole."""
         if ds.drop_glob:
-            return list(FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob))
+            yield from FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob)
+            return
         http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
                              read_timeout=self.read_timeout_seconds,
                              attempts=self.attempts, backoff=self.backoff_seconds)
         url = ds.resolve_url(self.portal_url)
         token = self.portal_token if ds.auth == "token" else None
         if ds.fetch == "pages":
-            return [http.fetch_pages(ds.id, url, token)]
-        if ds.fetch == "listing":
-            return list(http.fetch_listing(ds.id, url, token))
-        return [http.fetch(ds.id, url, token)]
+            yield http.fetch_pages(ds.id, url, token)
+        elif ds.fetch == "listing":
+            yield from http.fetch_listing(ds.id, url, token)
+        else:
+            yield http.fetch(ds.id, url, token)

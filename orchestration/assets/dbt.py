@@ -6,6 +6,7 @@ The manifest is prepared by `make` (`dbt parse`); dbt tests become Dagster asset
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -41,6 +42,7 @@ translator = LayerTranslator()
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                   warehouse: WarehouseResource):
     # The warehouse path goes to dbt as a var, so tests and runs point dbt at their own file.
+    Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)  # dbt creates the file, not its folder
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.path})]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()

@@ -1,0 +1,113 @@
+"""(b), (c) and (d) of the benchmark: one run of the pipeline's air path, in a process of its
+own so that its peak RSS is its own (bench/run.py starts it and reads its rusage).
+
+    python -m bench.pipeline --data bench/data/1M --work /tmp/w --months 11
+
+The work folder holds a data folder (warehouse, archive) and a portal folder whose index lists
+the first --months months of the generated feed; the feed is fetched over loopback HTTP from
+the project's own portal, exactly as `make run` fetches the sample. What runs is the air path
+of the real Definitions: raw/air_hourly_readings with its GX gate, the air staging,
+intermediate and mart models with their dbt tests, and the marts' GX suites. Set-up before
+the clock starts (first run only): the seeds, with the generated stations appended to
+reference.monitoring_stations (the generator maps each to a county).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from ingestion import serve_portal
+from orchestration.definitions import ALL_ASSETS_JOB, build_definitions
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+TOKEN = "bench-token"
+AIR_ASSETS = [["raw", "air_hourly_readings"], ["staging", "stg_air__hourly_readings"],
+              ["intermediate", "int_air__station_daily"], ["marts", "mart_air_quality_daily"],
+              ["marts", "mart_air_quality"]]
+
+
+def months_of(data: Path) -> list[str]:
+    return sorted(p.name for p in (data / "csv").glob("month=*"))
+
+
+def publish_months(data: Path, portal: Path, months: int) -> list[str]:
+    """The portal lists the first `months` months (each a link to the generated folder)."""
+    hourly = portal / "air" / "hourly"
+    hourly.mkdir(parents=True, exist_ok=True)
+    listed = months_of(data)[:months]
+    files = []
+    for month in listed:
+        link = hourly / month
+        if not link.exists():
+            link.symlink_to((data / "csv" / month).resolve(), target_is_directory=True)
+        files += sorted(f"{month}/{p.name}" for p in link.glob("*.csv"))
+    (hourly / "index.json").write_text(json.dumps({"files": files}, indent=1))
+    return listed
+
+
+def run_job(defs: dg.Definitions, keys: list[dg.AssetKey], instance) -> dg.ExecuteInProcessResult:
+    selection = dg.AssetSelection.assets(*keys)
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
+        asset_selection=selection.resolve(graph), asset_check_selection=selection.resolve_checks(graph))
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def set_up(settings: Settings, data: Path) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    dbt = [str(Path(sys.executable).parent / "dbt")]
+    options = ["--quiet", "--profiles-dir", ".",
+               "--vars", json.dumps({"warehouse_path": str(settings.warehouse_path)})]
+    for command in (["seed"], ["run", "--select", "dim_region"]):  # the marts name regions
+        subprocess.run(dbt + command + options, cwd=DBT_PROJECT_DIR, check=True)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(f"""INSERT INTO reference.monitoring_stations BY NAME
+                        SELECT station_code, name_zh, region_code, 'sample' AS station_type,
+                               'SAMPLE station made by bench/generate.py' AS note
+                        FROM read_csv('{data / 'stations.csv'}', all_varchar = true)""")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="a folder bench.generate wrote")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--months", type=int, required=True, help="how many months the portal lists")
+    args = parser.parse_args(argv)
+    listed = publish_months(args.data, args.work / "portal", args.months)
+    os.environ["BAZHONG_PORTAL_TOKEN"] = TOKEN
+    # dbt unit tests check the models' SQL on fixtures, not the data: CI runs them, the
+    # benchmark times the data path
+    os.environ["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
+    with serve_portal(root=args.work / "portal", token=TOKEN) as url:
+        settings = Settings(data_dir=(args.work / "data").resolve(), portal_url=url,
+                            drop_dir=(args.work / "drop").resolve())
+        defs = build_definitions(settings)
+        instance = dg.DagsterInstance.ephemeral()
+        if not settings.warehouse_path.exists():
+            set_up(settings, args.data)
+        started = time.monotonic()
+        result = run_job(defs, [dg.AssetKey(k) for k in AIR_ASSETS], instance)
+        seconds = time.monotonic() - started
+    failed = [f"{e.asset_key.to_user_string()}:{e.check_name}"
+              for e in result.get_asset_check_evaluations()
+              if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = {".".join(k): con.execute(f"SELECT count(*) FROM {'.'.join(k)}").fetchone()[0]
+                for k in AIR_ASSETS}
+    print(json.dumps({"seconds": round(seconds, 2), "success": result.success and not failed,
+                      "failed_checks": failed, "months": len(listed), "rows": rows}))
+    return 0 if result.success and not failed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
