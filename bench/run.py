@@ -70,9 +70,10 @@ def compare(data: Path, warehouse: Path) -> dict:
         rows, differ, co_only = con.execute("""
             SELECT count(*),
                    count(*) FILTER (WHERE m.day IS NULL OR r.day IS NULL
-                                     OR (r.pm25_24h, r.o3_8h, r.co_24h, r.aqi)
-                                        IS DISTINCT FROM (m.pm25_24h_ugm3, m.o3_mda8_ugm3, m.co_24h_mgm3, m.aqi)),
-                   count(*) FILTER (WHERE (r.pm25_24h, r.o3_8h) IS NOT DISTINCT FROM (m.pm25_24h_ugm3, m.o3_mda8_ugm3)
+                                     OR (r.pm25_24h, r.o3_8h, r.co_24h, r.aqi) IS DISTINCT FROM
+                                        (m.pm25_24h_ugm3, m.o3_mda8_ugm3, m.co_24h_mgm3, m.aqi)),
+                   count(*) FILTER (WHERE (r.pm25_24h, r.o3_8h) IS NOT DISTINCT FROM
+                                          (m.pm25_24h_ugm3, m.o3_mda8_ugm3)
                                      AND abs(r.co_24h - m.co_24h_mgm3) <= 0.1 + 1e-9
                                      AND r.co_24h <> m.co_24h_mgm3)
             FROM reference_daily AS r
