@@ -6,9 +6,10 @@
 Steps, each in a child process of its own (its time from inside, its peak RSS from wait4):
   (a) reference   bench/reference.sql straight from Parquet: the limit
   (b) full        the pipeline's air path (fetch over loopback HTTP + land + GX gate + dbt
-                  models and tests + mart GX suites) into a new warehouse, all months but the last
-  (c) add month   the portal lists the last month too: the same path, incrementally
-  (d) no-op       the same again with nothing new
+                  models and tests + mart GX suites) into a new warehouse: one run for the
+                  monthly partitions of all months but the last (a backfill of that range)
+  (c) add month   the portal lists the last month too: a run for its partition
+  (d) no-op       that partition again, with nothing new
 (a) reads the same months as (b). Figures: the median over --repeat runs (each repeat starts
 from an empty warehouse), ratios b/a and c/b, the largest peak RSS; written to
 bench/results/<size>.json and printed as a table. Data: bench/data/<size> (generated once).
@@ -100,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeat):
         work = Path(tempfile.mkdtemp(prefix="bazhong-bench-"))
         try:
-            for step, module, n in [("a", ["bench.limit", str(data)], months - 1),
-                                    ("b", ["bench.pipeline"], months - 1),
-                                    ("c", ["bench.pipeline"], months),
-                                    ("d", ["bench.pipeline"], months)]:
-                extra = ["--data", str(data), "--work", str(work)] if step != "a" else []
+            for step, module, n, first in [("a", ["bench.limit", str(data)], months - 1, None),
+                                           ("b", ["bench.pipeline"], months - 1, 1),
+                                           ("c", ["bench.pipeline"], months, months),
+                                           ("d", ["bench.pipeline"], months, months)]:
+                extra = ["--data", str(data), "--work", str(work), "--first", str(first)] if first else []
                 result = child([*module, *extra, "--months", str(n)])
                 runs[step].append(result)
                 print(f"repeat {i + 1}/{args.repeat}  ({step}) {STEPS[step]:<22} {result['seconds']:>8.2f} s"
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     rss = {s: max(r["peak_rss_mb"] for r in runs[s]) for s in STEPS}
     raw_rows = runs["c"][-1]["rows"]["raw.air_hourly_readings"]
     figures = {
-        "size": args.size, "rows": raw_rows, "months": months, "repeat": args.repeat,
+        "size": args.size if not args.data else data.name, "rows": raw_rows, "months": months,
+        "repeat": args.repeat,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "duckdb": duckdb.__version__},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,6 +63,20 @@ class Dataset:
     # who applies the contract: python (row by row, every format) or duckdb (the same rules
     # compiled to SQL, for big UTF-8 CSV feeds; ingestion/contract_sql.py)
     landing: str = "python"
+    # a listing of monthly files: where a listed file's name says its month (a regex with
+    # year and month groups) and the first month there is; the raw asset is then partitioned
+    # by month, and a run for some months fetches only their files
+    month_in_name: str | None = None
+    first_month: str | None = None
+
+    @property
+    def monthly(self) -> bool:
+        return self.month_in_name is not None
+
+    def month_of(self, name: str) -> str | None:
+        """'YYYY-MM' of a listed file, from its name (None when the name has no month)."""
+        match = re.search(self.month_in_name or "(?!)", name)
+        return f"{match.group(1)}-{match.group(2)}" if match else None
 
     @property
     def raw_table(self) -> str:
@@ -110,6 +125,9 @@ def _parse_dataset(entry: dict) -> Dataset:
 
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
+    if ds.monthly and (ds.fetch != "listing" or not ds.first_month
+                       or re.compile(ds.month_in_name).groups != 2):
+        problems.append("month_in_name needs fetch: listing, a first_month and two groups (year, month)")
     if ds.landing not in {"python", "duckdb"}:
         problems.append(f"unknown landing {ds.landing!r} (python or duckdb)")
     elif ds.landing == "duckdb":

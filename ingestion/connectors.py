@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,9 +107,10 @@ class HttpConnector:
         data = json.dumps({"pages": pages}, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return FetchedFile(url, data, fetched_at)
 
-    def fetch_listing(self, dataset_id: str, url: str, token: str | None = None
-                      ) -> Iterator[FetchedFile]:
-        """An index ({"files": [relative paths]}) and then each file it lists: one load each."""
+    def fetch_listing(self, dataset_id: str, url: str, token: str | None = None,
+                      wanted: Callable[[str], bool] | None = None) -> Iterator[FetchedFile]:
+        """An index ({"files": [relative paths]}) and then each file it lists (or each that
+        `wanted` accepts): one load each."""
         index = self.fetch(dataset_id, url, token)
         try:
             names = json.loads(index.data)["files"]
@@ -117,7 +118,8 @@ class HttpConnector:
             raise FetchError(f"{dataset_id}: {url}: not a file index ({exc})") from exc
         base = url.rsplit("/", 1)[0]
         for name in names:
-            yield self.fetch(dataset_id, f"{base}/{name}", token)
+            if wanted is None or wanted(name):
+                yield self.fetch(dataset_id, f"{base}/{name}", token)
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from .assets.dbt import dbt_project, dbt_warehouse
 from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
-from .resources import SourcesResource, WarehouseResource
+from .resources import SourcesResource, VenvDbtCliResource, WarehouseResource
 from .settings import Settings
 
 ALL_ASSETS_JOB = "materialize_all"
@@ -44,8 +43,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                                        archive_dir=str(settings.archive_dir),
                                        portal_token=dg.EnvVar("BAZHONG_PORTAL_TOKEN")),
             # dbt from this environment, found without relying on PATH being activated.
-            "dbt": DbtCliResource(project_dir=dbt_project,
-                                  dbt_executable=str(Path(sys.executable).parent / "dbt")),
+            "dbt": VenvDbtCliResource(project_dir=dbt_project,
+                                      dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
+from packaging import version
 
-from ingestion import Dataset, FetchedFile, FileDropConnector, HttpConnector
+from ingestion import Dataset, FetchedFile, FetchError, FileDropConnector, HttpConnector
 
 # Writers share this Dagster pool (limit 1 in orchestration/dagster.yaml): DuckDB has one writer at a time.
 WRITER_POOL = "duckdb_writer"
@@ -37,6 +40,15 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
+class VenvDbtCliResource(DbtCliResource):
+    """dbt from this environment. dagster-dbt asks the executable for its version (`dbt
+    --version`, ~3 s of start-up in every run); it is the dbt-core installed here, so ask that."""
+
+    @property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 class SourcesResource(dg.ConfigurableResource):
     """Where department data comes from: the portal base URL for `{portal}` catalog URLs, the
     drop folder for file-drop datasets, and HTTP retry settings."""
@@ -51,8 +63,9 @@ class SourcesResource(dg.ConfigurableResource):
     connect_timeout_seconds: float = 5.0
     read_timeout_seconds: float = 60.0
 
-    def fetch(self, ds: Dataset) -> Iterator[FetchedFile]:
-        """The dataset's files, one at a time: a listing of many big files is never held whole."""
+    def fetch(self, ds: Dataset, months: set[str] | None = None) -> Iterator[FetchedFile]:
+        """The dataset's files, one at a time: a listing of many big files is never held whole.
+        `months` ('YYYY-MM'): of a monthly listing, only the files of these months."""
         if ds.drop_glob:
             yield from FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob)
             return
@@ -64,6 +77,15 @@ class SourcesResource(dg.ConfigurableResource):
         if ds.fetch == "pages":
             yield http.fetch_pages(ds.id, url, token)
         elif ds.fetch == "listing":
-            yield from http.fetch_listing(ds.id, url, token)
+            wanted = None if months is None else (lambda name: _month_of(ds, name) in months)
+            yield from http.fetch_listing(ds.id, url, token, wanted)
         else:
             yield http.fetch(ds.id, url, token)
+
+
+def _month_of(ds: Dataset, name: str) -> str:
+    month = ds.month_of(name)
+    if month is None:
+        raise FetchError(f"{ds.id}: listed file {name!r} has no month in its name "
+                         f"(month_in_name {ds.month_in_name!r} in sources.yml)")
+    return month

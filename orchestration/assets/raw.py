@@ -30,7 +30,16 @@ def raw_asset_key(ds: Dataset) -> dg.AssetKey:
     return dg.AssetKey(["raw", ds.id])
 
 
+def month_partitions(ds: Dataset) -> dg.MonthlyPartitionsDefinition | None:
+    """Monthly partitions for a feed of monthly files (month_in_name in sources.yml)."""
+    if not ds.monthly:
+        return None
+    return dg.MonthlyPartitionsDefinition(start_date=ds.first_month, fmt="%Y-%m", end_offset=1)
+
+
 def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
+    partitions = month_partitions(ds)
+
     @dg.asset(
         key=raw_asset_key(ds),
         group_name="raw",
@@ -40,6 +49,10 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
                     "rejected rows go to raw.quarantine, every load to raw.load_log.",
         kinds={"python", "duckdb"},
         pool=WRITER_POOL,
+        # a run without partitions fetches every listed file; a run for a range of months
+        # (a backfill: one run per range) only the files of those months
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions else None,
         metadata={"dataset_id": ds.id, "department": ds.department, "domain": ds.domain,
                   "format": ds.format, "frequency": ds.frequency,
                   "source": ds.url or f"drop folder: {ds.drop_glob}",
@@ -48,9 +61,11 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
              sources: SourcesResource) -> dg.MaterializeResult:
         results = []
+        partitioned = context.has_partition_key or context.has_partition_key_range
+        months = set(context.partition_keys) if partitioned else None
         with warehouse.connect() as con:
             try:
-                for f in sources.fetch(ds):  # lands each file before the next is fetched
+                for f in sources.fetch(ds, months):  # lands each file before the next is fetched
                     results.append(land(con, ds, f, Path(sources.archive_dir)))
                     r = results[-1]
                     context.log.info(f"{ds.id}: {f.uri}: {r.status}, received {r.rows_received}, "
@@ -66,6 +81,7 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
             "rows_landed": sum(r.rows_landed for r in results),
             "rows_quarantined": sum(r.rows_quarantined for r in results),
             "load_ids": [r.load_id for r in results if r.status == "landed"],
+            **({"months": sorted(months)} if months else {}),
         })
 
     return _raw

@@ -12,8 +12,8 @@
 --     daily maximum 8-hour mean (MDA8) needs at least 14 valid 8-hour means, unless fewer
 --     still exceed the Grade II limit (160 ug/m3), which makes the day count;
 --   * results are rounded by GB/T 8170 (round half to even): ug/m3 to integers, CO to 0.1.
--- Incremental: a run recomputes only the days that received rows fetched after the last run
--- (a new month, or a revision), so history is not recomputed.
+-- Incremental by month, like its staging model: a run recomputes only the months that
+-- received rows fetched after the last run (a new month, or a revision).
 with hourly as (
     select
         station_code,
@@ -25,8 +25,8 @@ with hourly as (
         pm25_ugm3, pm10_ugm3, so2_ugm3, no2_ugm3, co_mgm3, o3_ugm3
     from {{ ref('stg_air__hourly_readings') }}
     {%- if is_incremental() %}
-    where cast(hour_ending - interval 1 hour as date) in (
-        select distinct cast(hour_ending - interval 1 hour as date)
+    where reading_month in (
+        select distinct reading_month
         from {{ ref('stg_air__hourly_readings') }}
         where fetched_at > (select max(loaded_through) from {{ this }})
     )
