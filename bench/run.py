@@ -124,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
                     "duckdb": duckdb.__version__},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "steps": {s: {"what": STEPS[s], "median_s": round(median[s], 2), "peak_rss_mb": rss[s],
-                      "runs_s": [r["seconds"] for r in runs[s]]} for s in STEPS},
+                      "runs_s": [r["seconds"] for r in runs[s]],
+                      # the profile: the median of each Dagster step's duration
+                      **({"dagster_steps_s": {
+                          k: round(statistics.median(r["steps_s"][k] for r in runs[s]), 2)
+                          for k in runs[s][0]["steps_s"]}} if "steps_s" in runs[s][0] else {})}
+                  for s in STEPS},
         "ratios": {"b_over_a": round(median["b"] / median["a"], 2),
                    "c_over_b": round(median["c"] / median["b"], 3)},
         "targets": TARGETS,
@@ -144,6 +149,11 @@ def print_table(f: dict) -> None:
     print(f"{'step':<28} {'median s':>9} {'peak RSS MB':>12}")
     for s, step in f["steps"].items():
         print(f"({s}) {step['what']:<24} {step['median_s']:>9.2f} {step['peak_rss_mb']:>12}")
+    for s, step in f["steps"].items():
+        if "dagster_steps_s" in step:
+            print(f"({s}) by Dagster step: " + ", ".join(
+                f"{k.removeprefix('raw__air_hourly_readings').strip('_') or 'land'} {v:.1f}"
+                for k, v in step["dagster_steps_s"].items()))
     r, t = f["ratios"], f["targets"]
     noop, peak = f["steps"]["d"]["median_s"], max(s["peak_rss_mb"] for s in f["steps"].values())
     for label, value, target, ok in [
