@@ -117,6 +117,10 @@ def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
     validation = _validation(str(root), suite)
     # name the failing rows by the suite's index columns (_row_number; region_code, year)
     index = [c for c in suite.meta.get("index_columns", []) if c in frame.columns]
+    # GX's pandas engine filters the whole frame for every expectation: hand it only the
+    # columns the suite reads (a third fewer on the hourly feed, and as much less work)
+    read = set(index).union(*(_columns_read(e.configuration.kwargs) for e in suite.expectations))
+    frame = frame[[c for c in frame.columns if c in read]]
     result = validation.run(batch_parameters={"dataframe": frame}, result_format={
         "result_format": "SUMMARY", "unexpected_index_column_names": index})
     outcome = ValidationOutcome(suite=suite.name, evaluated=len(result.results))
@@ -139,6 +143,12 @@ def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
             batch=batch_name,
         ))
     return outcome
+
+
+def _columns_read(kwargs: dict) -> set[str]:
+    named = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"),
+             *(kwargs.get("column_list") or [])]
+    return {c for c in named if c}
 
 
 def _columns(kwargs: dict) -> str | None:

@@ -52,7 +52,11 @@ typed as (
 ),
 
 in_months as (
-    select *, date_trunc('month', hour_ending - interval 1 hour) as reading_month
+    select
+        *,
+        date_trunc('month', hour_ending - interval 1 hour) as reading_month,
+        -- this run's rows: the model's tests check these only (macro get_where_subquery)
+        cast('{{ run_started_at.isoformat() }}' as timestamptz) as written_at
     from typed
     {%- if is_incremental() %}
     where date_trunc('month', hour_ending - interval 1 hour) in (select reading_month from new_months)
