@@ -27,7 +27,7 @@ import dagster as dg
 import duckdb
 
 from ingestion import serve_portal
-from orchestration.definitions import ALL_ASSETS_JOB, build_definitions
+from orchestration.definitions import build_definitions, execute_selection
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 TOKEN = "bench-token"
@@ -53,18 +53,6 @@ def publish_months(data: Path, portal: Path, months: int) -> list[str]:
         files += sorted(f"{month}/{p.name}" for p in link.glob("*.csv"))
     (hourly / "index.json").write_text(json.dumps({"files": files}, indent=1))
     return listed
-
-
-def run_job(defs: dg.Definitions, keys: list[dg.AssetKey], instance,
-            months: tuple[str, str]) -> dg.ExecuteInProcessResult:
-    """One run for the range of monthly partitions `months` (first, last), as a backfill of
-    that range runs (the raw feed's backfill policy is one run per range)."""
-    selection = dg.AssetSelection.assets(*keys)
-    graph = defs.resolve_asset_graph()
-    job = defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
-        asset_selection=selection.resolve(graph), asset_check_selection=selection.resolve_checks(graph))
-    return job.execute_in_process(instance=instance, raise_on_error=False, tags={
-        "dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[1]})
 
 
 def set_up(settings: Settings, data: Path) -> None:
@@ -104,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             set_up(settings, args.data)
         started = time.monotonic()
         keys = [m.removeprefix("month=") for m in listed]
-        result = run_job(defs, [dg.AssetKey(k) for k in AIR_ASSETS], instance,
-                         (keys[args.first - 1], keys[-1]))
+        # one run for the range, as a backfill of it runs (the feed's policy: one run per range)
+        result = execute_selection(defs, dg.AssetSelection.assets(*AIR_ASSETS), instance,
+                                   months=(keys[args.first - 1], keys[-1]))
         seconds = time.monotonic() - started
     failed = [f"{e.asset_key.to_user_string()}:{e.check_name}"
               for e in result.get_asset_check_evaluations()

@@ -12,7 +12,7 @@ import pytest
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.portal import serve_portal
 from ingestion.sample_data import install_sample_drops
-from orchestration.definitions import ALL_ASSETS_JOB, build_definitions
+from orchestration.definitions import ALL_ASSETS_JOB, build_definitions, execute_selection
 from orchestration.settings import Settings
 
 
@@ -35,11 +35,7 @@ class Pipeline:
         """Only one raw asset (with its gate), the staging models reading it and their seeds."""
         staging = dg.AssetSelection.assets(dg.AssetKey(["raw", dataset_id])).downstream(depth=1)
         selection = staging.upstream(depth=1)
-        graph = self.defs.resolve_asset_graph()
-        job = self.defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
-            asset_selection=selection.resolve(graph),
-            asset_check_selection=selection.resolve_checks(graph))
-        return job.execute_in_process(instance=self.instance, raise_on_error=False)
+        return execute_selection(self.defs, selection, self.instance)
 
     def query(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.settings.warehouse_path), read_only=True) as con:

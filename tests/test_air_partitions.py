@@ -2,9 +2,17 @@
 and the incremental models recompute only the months that received new rows, the latest
 vintage winning."""
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 from ingestion import load_catalog
+from orchestration.definitions import execute_selection
+from orchestration.settings import DBT_PROJECT_DIR
 
 AIR = load_catalog()["air_hourly_readings"]
 DAILY = dg.AssetKey(["marts", "mart_air_quality_daily"])
@@ -17,12 +25,8 @@ def run_months(pipeline, first: str, last: str) -> dg.ExecuteInProcessResult:
     with the checks of the air assets."""
     golden = dg.AssetSelection.assets(dg.AssetKey(["reference", "golden_row_counts"]))  # a test reads it
     assets = dg.AssetSelection.assets(DAILY).upstream() | golden
-    air = dg.AssetSelection.assets(*AIR_PATH)
-    graph = pipeline.defs.resolve_asset_graph()
-    job = pipeline.defs.resolve_job_def("materialize_all").get_subset(
-        asset_selection=assets.resolve(graph), asset_check_selection=air.resolve_checks(graph))
-    return job.execute_in_process(instance=pipeline.instance, raise_on_error=False, tags={
-        "dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+    return execute_selection(pipeline.defs, assets, pipeline.instance,
+                             checks=dg.AssetSelection.assets(*AIR_PATH), months=(first, last))
 
 
 def test_a_file_s_month_comes_from_its_name():
@@ -62,3 +66,17 @@ def test_a_month_at_a_time_and_a_revision_recomputes_its_month_only(pipeline):
     # the staging model keeps the new vintage and says the station-hour was revised
     assert pipeline.query("SELECT count(*) FROM staging.stg_air__hourly_readings "
                           "WHERE station_code = 'BZ0002A' AND vintage_count = 2") == [(744,)]
+
+    # the model's dbt tests check the rows of its latest write (December), not the history
+    warehouse = str(pipeline.settings.warehouse_path)
+    dbt = [str(Path(sys.executable).parent / "dbt"), "test", "--select", "stg_air__hourly_readings",
+           "--profiles-dir", ".", "--vars", json.dumps({"warehouse_path": warehouse})]
+    negative_pm25 = ("UPDATE staging.stg_air__hourly_readings SET pm25_ugm3 = -1 "
+                     "WHERE station_code = 'BZ0001A' AND reading_month = ?")
+    with duckdb.connect(warehouse) as con:
+        con.execute(negative_pm25, ["2025-11-01"])  # November was tested when it was written
+    assert subprocess.run(dbt, cwd=DBT_PROJECT_DIR, capture_output=True).returncode == 0
+    with duckdb.connect(warehouse) as con:
+        con.execute(negative_pm25, ["2025-12-01"])
+    failed = subprocess.run(dbt, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+    assert failed.returncode == 1 and "between_stg_air__hourly_readings_pm25_ugm3__0" in failed.stdout

@@ -9,7 +9,7 @@ import polars as pl
 
 from ingestion import load_catalog
 from orchestration.__main__ import print_summary
-from orchestration.definitions import ALL_ASSETS_JOB
+from orchestration.definitions import execute_selection
 from publishing import SNAPSHOT_NAME
 
 MART = "marts.mart_solid_waste_utilization"
@@ -185,10 +185,9 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
                     "WHERE region_code = '511903' AND year = 2020")
     publish = dg.AssetKey(["published", "marts_snapshot"])
     marts = pipeline.defs.resolve_asset_graph().get(publish).parent_keys
-    job = pipeline.defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
-        asset_selection={publish},
-        asset_check_selection={dg.AssetCheckKey(key, "gx_mart_suite") for key in marts})
-    result = job.execute_in_process(instance=pipeline.instance, raise_on_error=False)
+    result = execute_selection(pipeline.defs, dg.AssetSelection.assets(publish), pipeline.instance,
+                               checks=dg.AssetSelection.checks(
+                                   *[dg.AssetCheckKey(key, "gx_mart_suite") for key in marts]))
     errors = [e for e in result.get_asset_check_evaluations()
               if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert [(e.asset_key.path[-1], e.check_name) for e in errors] == [
