@@ -1,6 +1,10 @@
 """The Dagster definitions load and are complete; the catalog and dbt agree."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
+import pytest
 
 from ingestion.catalog import dbt_sources, dbt_sources_path, load_catalog
 from orchestration.definitions import build_definitions
@@ -82,3 +86,21 @@ def test_the_broken_sample_replaces_its_good_twin_and_nothing_else():
         assert other.read_bytes() == (SAMPLE_DATA_DIR / "waste" / "industrial_solid_waste.csv").read_bytes()
     with sample_root(broken=False) as root:
         assert root == SAMPLE_DATA_DIR
+
+
+def test_dbt_s_version_comes_from_the_installed_dbt_core(monkeypatch):
+    """dagster-dbt would run `dbt --version` (~3 s) in every run; ours starts no process."""
+    import importlib.metadata
+    from functools import cached_property
+
+    import dagster_dbt.core.resource as dbt_resource
+    from packaging import version
+
+    from orchestration.assets.dbt import dbt_project
+    from orchestration.resources import VenvDbtCliResource
+
+    # the private property we override is still the one dagster-dbt reads
+    assert isinstance(vars(dbt_resource.DbtCliResource).get("_cli_version"), cached_property)
+    monkeypatch.setattr(dbt_resource, "check_output", lambda *a, **k: pytest.fail("ran dbt --version"))
+    dbt = VenvDbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
+    assert dbt._cli_version == version.parse(importlib.metadata.version("dbt-core"))
