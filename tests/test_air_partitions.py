@@ -75,7 +75,10 @@ def test_a_month_at_a_time_and_a_revision_recomputes_its_month_only(pipeline):
                      "WHERE station_code = 'BZ0001A' AND reading_month = ?")
     with duckdb.connect(warehouse) as con:
         con.execute(negative_pm25, ["2025-11-01"])  # November was tested when it was written
-    assert subprocess.run(dbt, cwd=DBT_PROJECT_DIR, capture_output=True).returncode == 0
+    passed = subprocess.run(dbt, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+    assert passed.returncode == 0
+    # and dbt reused the parse the last run kept (same warehouse, so same vars and profile)
+    assert "Unable to do partial parsing" not in passed.stdout
     with duckdb.connect(warehouse) as con:
         con.execute(negative_pm25, ["2025-12-01"])
     failed = subprocess.run(dbt, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)

@@ -5,6 +5,8 @@ The manifest is prepared by `make` (`dbt parse`); dbt tests become Dagster asset
 
 
 import json
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.path})]
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
+    keep_parse(invocation.target_path)
     # dbt tests join the GX results in raw.dq_results, even when the build failed (unless dbt
     # stopped before writing its results: then the error below says why)
     try:
@@ -58,6 +61,19 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                          context.run.run_id)
     if not invocation.is_successful():
         raise invocation.get_error()
+
+
+def keep_parse(run_target: Path) -> None:
+    """Keep this run's parse where the next run looks for it. dagster-dbt gives every run a
+    target folder of its own and seeds it with the project's target/partial_parse.msgpack;
+    dbt reuses a parse only while vars and profile are unchanged, and ours carry the warehouse
+    path, so the one `make` wrote (no vars) meant a full parse in every run (~5 s). The dbt CLI
+    keeps its parse the same way; dbt itself checks that files, vars and profile still match."""
+    parsed = run_target / "partial_parse.msgpack"
+    if parsed.exists():
+        kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+        shutil.copyfile(parsed, kept.with_suffix(".tmp"))
+        os.replace(kept.with_suffix(".tmp"), kept)  # whole or not at all, for a run starting now
 
 
 def record_dbt_tests(con, run_results: dict, manifest: dict, run_id: str) -> None:
