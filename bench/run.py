@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "duckdb": duckdb.__version__},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
         "steps": {s: {"what": STEPS[s], "median_s": round(median[s], 2), "peak_rss_mb": rss[s],
                       "runs_s": [r["seconds"] for r in runs[s]],
                       **({"dagster_steps_s": profile(runs[s])} if s != "a" else {})}
@@ -138,6 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures)
     print(f"figures: {out}")
     return 0 if agreement and agreement["equal"] else 1
+
+
+def commit() -> str | None:
+    """The code measured: the checkout's commit, '+changes' when the tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=BENCH_DIR, capture_output=True, text=True).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{head}+changes" if head and dirty else head or None
 
 
 def profile(runs: list[dict]) -> dict[str, float]:
