@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from .generate import SIZES, generate
-from .limit import compute
+from .limit import MEMORY_LIMIT, compute
 from .pipeline import months_of
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -64,7 +64,7 @@ def compare(data: Path, warehouse: Path) -> dict:
     """The pipeline's daily mart against the reference SQL on every month (the bench's own
     check). CO means that land on a rounding boundary (x.x5) may round either way: both sides
     average doubles in parallel, and the summation order moves the last bit."""
-    with duckdb.connect() as con:
+    with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:  # as (a): within the RSS target
         compute(con, [f"{m}/*.parquet" for m in sorted((data / "parquet").glob("month=*"))],
                 data / "stations.csv")
         con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
