@@ -58,8 +58,7 @@ def publish_months(data: Path, portal: Path, months: int) -> list[str]:
 def set_up(settings: Settings, data: Path) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     dbt = [str(Path(sys.executable).parent / "dbt")]
-    options = ["--quiet", "--profiles-dir", ".",
-               "--vars", json.dumps({"warehouse_path": str(settings.warehouse_path)})]
+    options = ["--quiet", "--profiles-dir", ".", *settings.dbt_vars_arg()]
     for command in (["seed"], ["run", "--select", "dim_region"]):  # the marts name regions
         subprocess.run(dbt + command + options, cwd=DBT_PROJECT_DIR, check=True)
     with duckdb.connect(str(settings.warehouse_path)) as con:
@@ -84,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     # benchmark times the data path
     os.environ["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
     with serve_portal(root=args.work / "portal", token=TOKEN) as url:
-        settings = Settings(data_dir=(args.work / "data").resolve(), portal_url=url,
-                            drop_dir=(args.work / "drop").resolve())
+        settings = Settings(data_dir=args.work / "data", portal_url=url, drop_dir=args.work / "drop")
         defs = build_definitions(settings)
         instance = dg.DagsterInstance.ephemeral()
         if not settings.warehouse_path.exists():

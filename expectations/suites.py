@@ -14,8 +14,8 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
-from ingestion.catalog import SEEDS_DIR, Dataset, normalize_name, region_aliases
-from ingestion.contract import DATETIME_PATTERN
+from ingestion.catalog import SEEDS_DIR, Dataset, region_aliases
+from ingestion.rules import DATETIME_PATTERN, normalize_name
 
 # A number as departments write it: optional sign, digits (full-width after NFKC), optional
 # thousands separators and decimals. Validated on the NFKC-normalised view of the column.

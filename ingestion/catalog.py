@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from .rules import ROW_RULES, normalize_name, sql_landing_problems
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "sources.yml"
@@ -17,6 +18,18 @@ SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
 
 FIELD_KINDS = {"year", "region", "number", "text", "datetime"}
+
+# What landing adds to every raw row besides the contract's fields (kept as received, text):
+# column → (DuckDB type, description). The raw tables, the dbt source docs and the Dagster
+# column schema are all made from this and the fields.
+LOAD_COLUMNS = {
+    "_extra": ("VARCHAR", "Headings the contract does not name, with their cells, as JSON"),
+    "_load_id": ("VARCHAR NOT NULL", "Load that landed the row (raw.load_log)"),
+    "_row_number": ("INTEGER NOT NULL", "Line of the row in the source file"),
+    "_source_uri": ("VARCHAR NOT NULL", "Where the file was fetched from"),
+    "_source_sha256": ("VARCHAR NOT NULL", "SHA-256 of the fetched bytes (the archive copy's name)"),
+    "_fetched_at": ("TIMESTAMPTZ NOT NULL", "When the source bytes were fetched"),
+}
 
 
 class CatalogError(ValueError):
@@ -39,6 +52,30 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Department:
+    name_zh: str
+    team: str  # stable ASCII id: the Dagster owner is team:<team>
+    name_en: str
+
+    @property
+    def owner(self) -> str:
+        return f"team:{self.team}"
+
+
+@dataclass(frozen=True)
+class UpdateCycle:
+    """更新周期: when a dataset is looked for (cron) and when its newest period is late."""
+    name_zh: str
+    name_en: str
+    period: str  # year | month: how the data's periods are counted
+    cron: str  # Asia/Shanghai
+    due_days: int  # a period is due this many days after it ends
+
+
+PERIODS = {"year", "month"}
+
+
+@dataclass(frozen=True)
 class Dataset:
     id: str
     title_zh: str
@@ -48,6 +85,7 @@ class Dataset:
     format: str
     encoding: str
     frequency: str
+    update_cycle: str  # 更新周期, a key of update_cycles in sources.yml
     natural_key: tuple[str, ...]
     fields: tuple[Field, ...]
     url: str | None = None
@@ -57,7 +95,7 @@ class Dataset:
     auth: str | None = None  # "token": send BAZHONG_PORTAL_TOKEN as a Bearer token
     regions: tuple[str, ...] = ()
     feeds: tuple[str, ...] = field(default_factory=tuple)
-    # row rules (ingestion.contract.ROW_RULES) whose quarantined rows only warn for this
+    # row rules (ingestion.rules.ROW_RULES) whose quarantined rows only warn for this
     # dataset instead of stopping it at the gate: an hourly feed loses the odd reading
     warn_rules: tuple[str, ...] = ()
     # who applies the contract: python (row by row, every format) or duckdb (the same rules
@@ -77,6 +115,20 @@ class Dataset:
         """'YYYY-MM' of a listed file, from its name (None when the name has no month)."""
         match = re.search(self.month_in_name or "(?!)", name)
         return f"{match.group(1)}-{match.group(2)}" if match else None
+
+    @property
+    def departments(self) -> list[Department]:
+        """The providing departments (sources.yml writes several as 市统计局、市发展改革委)."""
+        known = load_departments()
+        return [known[name] for name in self.department.split("、")]
+
+    @property
+    def owners(self) -> list[str]:
+        return [d.owner for d in self.departments]
+
+    @property
+    def cycle(self) -> UpdateCycle:
+        return load_update_cycles()[self.update_cycle]
 
     @property
     def raw_table(self) -> str:
@@ -121,39 +173,55 @@ def _parse_dataset(entry: dict) -> Dataset:
     numbers = {f.name for f in fields if f.kind == "number"}
     problems += [f"field {f.name}: not_above {f.not_above!r} is not a number field"
                  for f in fields if f.not_above and (f.kind != "number" or f.not_above not in numbers)]
-    from .contract import ROW_RULES  # the rule names live with the rules
-
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
     if ds.monthly and (ds.fetch != "listing" or not ds.first_month
                        or re.compile(ds.month_in_name).groups != 2):
         problems.append("month_in_name needs fetch: listing, a first_month and two groups (year, month)")
+    unknown = [n for n in ds.department.split("、") if n not in load_departments()]
+    if unknown:
+        problems.append(f"department(s) {unknown} not in departments")
+    if ds.update_cycle not in load_update_cycles():
+        problems.append(f"update_cycle {ds.update_cycle!r} is not one of {sorted(load_update_cycles())}")
+    elif ds.cycle.period == "month" and not ds.monthly:
+        problems.append("a monthly update_cycle needs month_in_name (its periods come from file names)")
+    elif ds.cycle.period == "year" and not any(f.kind == "year" for f in fields):
+        problems.append("a yearly update_cycle needs a field of kind year")
     if ds.landing not in {"python", "duckdb"}:
         problems.append(f"unknown landing {ds.landing!r} (python or duckdb)")
     elif ds.landing == "duckdb":
-        from .contract_sql import check_sql_landing
-
-        problems += check_sql_landing(ds)
+        problems += sql_landing_problems(ds.format, ds.encoding, {f.name: f.kind for f in fields})
     if problems:
         raise CatalogError(f"sources.yml dataset {ds.id}: " + "; ".join(problems))
     return ds
 
 
 @cache
+def _catalog_yaml(path: Path = CATALOG_PATH) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_departments() -> dict[str, Department]:
+    return {name: Department(name_zh=name, **entry)
+            for name, entry in _catalog_yaml()["departments"].items()}
+
+
+@cache
+def load_update_cycles() -> dict[str, UpdateCycle]:
+    cycles = {name: UpdateCycle(name_zh=name, **entry)
+              for name, entry in _catalog_yaml()["update_cycles"].items()}
+    wrong = [c.name_zh for c in cycles.values() if c.period not in PERIODS]
+    if wrong:
+        raise CatalogError(f"sources.yml update_cycles {wrong}: period is one of {sorted(PERIODS)}")
+    return cycles
+
+
+@cache
 def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    datasets = [_parse_dataset(dict(e)) for e in raw["datasets"]]
+    datasets = [_parse_dataset(dict(e)) for e in _catalog_yaml(path)["datasets"]]
     return {d.id: d for d in datasets}
 
-
-def normalize_name(text: str) -> str:
-    """How names are compared: NFKC (full-width → half-width) and no white space.
-
-    dbt's `normalize_name` macro does the same in SQL; tests keep the two in step.
-    """
-    if text.isascii():  # NFKC leaves ASCII as it is: skip it on the hot path of landing
-        return "".join(text.split())
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @cache
@@ -174,11 +242,7 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
     catalog = catalog or load_catalog()
     tables = []
     for ds in (d for d in catalog.values() if d.domain == domain):
-        columns = [{"name": f.name, "description": f"{f.header}: {f.description}"
-                    + (f" (unit {f.unit})" if f.unit else "")} for f in ds.fields]
-        columns += [{"name": "_load_id", "description": "Load that landed the row (raw.load_log)"},
-                    {"name": "_row_number", "description": "Line of the row in the source file"},
-                    {"name": "_fetched_at", "description": "When the source bytes were fetched"}]
+        columns = [{"name": name, "description": doc} for name, _, doc in raw_columns(ds)]
         tables.append({
             "name": ds.id,
             "description": f"{ds.title_zh} — {ds.title_en}. Provided by {ds.department}; "
@@ -188,6 +252,14 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
         })
     doc = {"version": 2, "sources": [{"name": domain, "schema": "raw", "tables": tables}]}
     return GENERATED_NOTE + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+
+def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
+    """(name, DuckDB type, description) of every column of ds.raw_table."""
+    fields = [(f.name, "VARCHAR", f"{f.header}: {f.description}" + (f" (unit {f.unit})" if f.unit else ""))
+              for f in ds.fields]
+    return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)
+                     for name, (sql_type, doc) in LOAD_COLUMNS.items()]
 
 
 def dbt_sources_path(domain: str) -> Path:

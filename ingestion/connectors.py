@@ -107,15 +107,19 @@ class HttpConnector:
         data = json.dumps({"pages": pages}, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return FetchedFile(url, data, fetched_at)
 
+    def list_files(self, dataset_id: str, url: str, token: str | None = None) -> list[str]:
+        """The relative paths an index ({"files": [...]}) lists."""
+        index = self.fetch(dataset_id, url, token)
+        try:
+            return list(json.loads(index.data)["files"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FetchError(f"{dataset_id}: {url}: not a file index ({exc})") from exc
+
     def fetch_listing(self, dataset_id: str, url: str, token: str | None = None,
                       wanted: Callable[[str], bool] | None = None) -> Iterator[FetchedFile]:
         """An index ({"files": [relative paths]}) and then each file it lists (or each that
         `wanted` accepts): one load each."""
-        index = self.fetch(dataset_id, url, token)
-        try:
-            names = json.loads(index.data)["files"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise FetchError(f"{dataset_id}: {url}: not a file index ({exc})") from exc
+        names = self.list_files(dataset_id, url, token)
         base = url.rsplit("/", 1)[0]
         for name in names:
             if wanted is None or wanted(name):
@@ -128,9 +132,12 @@ class FileDropConnector:
 
     folder: Path
 
+    def paths(self, pattern: str) -> list[Path]:
+        return sorted(p for p in self.folder.glob(pattern) if p.is_file()) if self.folder.is_dir() else []
+
     def fetch_all(self, dataset_id: str, pattern: str) -> Iterator[FetchedFile]:
         if not self.folder.is_dir():
             log.info("%s: drop folder %s does not exist; nothing to land", dataset_id, self.folder)
             return
-        for path in sorted(p for p in self.folder.glob(pattern) if p.is_file()):
+        for path in self.paths(pattern):
             yield FetchedFile(path.resolve().as_uri(), path.read_bytes(), datetime.now(UTC))

@@ -9,29 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .catalog import Dataset, normalize_name, region_aliases
+from .catalog import Dataset, region_aliases
 from .parsers import LoadError, ParsedTable
-
-# Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
-MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "－", "…", "...", "/", "空"))
-
-
-# Every rule a row can break, and what it means. A row breaking any of them goes to
-# raw.quarantine under the rule's name; the batch then fails the gate, unless the dataset
-# lists the rule in its warn_rules (sources.yml), when it only warns.
-ROW_RULES = {
-    "ragged_row": "the row has more or fewer cells than there are headings",
-    "required_missing": "a required field is empty or a missing marker",
-    "unit_mismatch": "a number carries a unit other than the contract's",
-    "not_a_number": "a number field holds text",
-    "below_minimum": "a number is below the field's minimum (e.g. a negative tonnage)",
-    "above_maximum": "a number is above the field's maximum (e.g. a rate over 100)",
-    "part_exceeds_whole": "a part is larger than its whole (numerator > denominator)",
-    "invalid_year": "a year that is not a whole number between 1949 and this year",
-    "invalid_datetime": "a time not written like 2025-01-31 14:00",
-    "unknown_region": "a region name not in the region_aliases seed",
-    "duplicate_key": "a second row with the same natural key in one file",
-}
+from .rules import DATETIME_PATTERN, MISSING_MARKERS, normalize_name
 
 
 def rule_severity(ds: Dataset, rule: str) -> str:
@@ -43,9 +23,6 @@ def is_missing(value: str | None) -> bool:
     return value is None or normalize_name(value) in MISSING_MARKERS
 
 
-# A reading's time as monitoring exports write it, 2025-01-31 14:00 (seconds optional),
-# matched after normalize_name (which drops the space); the GX suite uses the same pattern.
-DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T?[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$"
 _DATETIME = re.compile(DATETIME_PATTERN)
 
 _NUMBER_WITH_UNIT = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?|-?\.[0-9]+)(.*)$")

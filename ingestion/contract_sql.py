@@ -20,11 +20,10 @@ from pathlib import Path
 import duckdb
 
 from .catalog import Dataset
-from .contract import DATETIME_PATTERN, MISSING_MARKERS, map_headers
+from .contract import map_headers
 from .parsers import LoadError, decode
+from .rules import DATETIME_PATTERN, MISSING_MARKERS
 
-# Kinds the SQL contract knows; region names need the alias seed and stay in Python.
-SQL_KINDS = {"text", "number", "year", "datetime"}
 _NULL = "\x1e"  # a byte no feed sends: empty cells stay '' (as received), never NULL
 _NUMBER_WITH_UNIT = r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?|-?\.[0-9]+)(.*)$"
 
@@ -131,16 +130,6 @@ def _key_part(ds: Dataset, name: str) -> str:
     if ds.field(name).kind in {"year", "number"}:
         return f"coalesce(CAST(x_{name} AS VARCHAR), n_{name})"
     return f"n_{name}"
-
-
-def check_sql_landing(ds: Dataset) -> list[str]:
-    """Why `landing: duckdb` cannot serve this dataset (empty when it can)."""
-    problems = []
-    if ds.format != "csv" or ds.encoding.lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        problems.append("landing duckdb reads UTF-8 CSV only")
-    problems += [f"field {f.name}: landing duckdb has no rule for kind {f.kind!r}"
-                 for f in ds.fields if f.kind not in SQL_KINDS]
-    return problems
 
 
 def read_headers(data: bytes, ds: Dataset, uri: str) -> list[str]:

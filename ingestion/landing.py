@@ -17,22 +17,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .catalog import Dataset
+from .catalog import LOAD_COLUMNS, Dataset
 from .connectors import FetchedFile
 from .contract import apply_contract
 from .contract_sql import land_csv_sql
 from .parsers import LoadError, parse
 
 log = logging.getLogger(__name__)
-
-LOAD_COLUMNS = {
-    "_extra": "VARCHAR",  # headings the contract does not name, as JSON: nothing received is lost
-    "_load_id": "VARCHAR NOT NULL",
-    "_row_number": "INTEGER NOT NULL",
-    "_source_uri": "VARCHAR NOT NULL",
-    "_source_sha256": "VARCHAR NOT NULL",
-    "_fetched_at": "TIMESTAMPTZ NOT NULL",
-}
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -84,7 +75,7 @@ class LoadResult:
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
     con.execute(DDL)
     cols = ", ".join([f'"{n}" VARCHAR' for n in ds.field_names] +
-                     [f"{n} {t}" for n, t in LOAD_COLUMNS.items()])
+                     [f"{n} {t}" for n, (t, _) in LOAD_COLUMNS.items()])
     con.execute(f"CREATE TABLE IF NOT EXISTS {ds.raw_table} ({cols})")
     # A field added to the contract later becomes a new (empty for old loads) column.
     existing = {r[0] for r in con.execute(

@@ -1,12 +1,12 @@
 """The local data portal: serves the bundled sample data over HTTP on loopback, so the default
 run goes through the same `requests` path a department's real endpoint would.
 
-    python -m ingestion.portal --port 8765
+    python -m ingestion.portal --port 8765 [--token T]
 
 Files under sample_data/ are served as they are. Paths under /api/ are a paged REST API
 (`/api/<name>?page=N&page_size=M` pages the records of sample_data/api/<name>.json) that
-answers 401 unless the request carries `Authorization: Bearer <token>`, with the token from
-BAZHONG_PORTAL_TOKEN, as a department's open-data gateway would.
+answers 401 unless the request carries `Authorization: Bearer <token>`, with the token it was
+started with, as a department's open-data gateway would.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import math
-import os
+import secrets
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -73,8 +73,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def make_server(host: str = "127.0.0.1", port: int = 0, root: Path = SAMPLE_DATA_DIR,
                 token: str | None = None) -> ThreadingHTTPServer:
-    handler = type("PortalHandler", (_Handler,),
-                   {"token": token or os.environ.get("BAZHONG_PORTAL_TOKEN")})
+    handler = type("PortalHandler", (_Handler,), {"token": token})
     return ThreadingHTTPServer((host, port), partial(handler, directory=str(root)))
 
 
@@ -98,9 +97,12 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--root", type=Path, default=SAMPLE_DATA_DIR)
+    parser.add_argument("--token", default=secrets.token_urlsafe(16),
+                        help="the bearer token the API paths ask for (default: a new random one)")
     args = parser.parse_args()
-    server = make_server(args.host, args.port, args.root)
-    print(f"data portal serving {args.root} on http://{args.host}:{server.server_address[1]}")
+    server = make_server(args.host, args.port, args.root, args.token)
+    print(f"data portal serving {args.root} on http://{args.host}:{server.server_address[1]} "
+          f"(token {args.token})")
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 

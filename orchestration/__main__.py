@@ -2,34 +2,44 @@
 
     python -m orchestration run   # serve the sample portal, materialize everything, print a summary
     python -m orchestration run --broken-sample   # the same with a broken file: stops at the gate
-    python -m orchestration ui    # serve the sample portal and start the Dagster UI on 127.0.0.1
+    python -m orchestration ui    # serve the sample portal, start the Dagster UI and daemon on 127.0.0.1
+    python -m orchestration golden-counts   # record rows per mart and year (after `make run`)
 
-Both start the local data portal on loopback (unless BAZHONG_PORTAL_URL points elsewhere),
-so sources are fetched over HTTP exactly as a department's endpoint would be.
+`run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
+elsewhere), so sources are fetched over HTTP exactly as a department's endpoint would be.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import secrets
+import csv
+import dataclasses
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
 from ingestion import serve_portal
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
-from publishing import SNAPSHOT_NAME
+from publishing import SNAPSHOT_NAME, read_manifest
 
-from .settings import REPO_DIR, Settings, prepare_dagster_home
+from .settings import (
+    DBT_PROJECT_DIR,
+    REPO_DIR,
+    Settings,
+    export_portal_url,
+    local_portal_token,
+    prepare_dagster_home,
+)
 
 
 @contextlib.contextmanager
@@ -50,19 +60,17 @@ def sample_root(broken: bool) -> Iterator[Path]:
 def portal_for(settings: Settings, broken: bool = False) -> Iterator[Settings]:
     """The bundled-sample portal on a free loopback port and the bundled drop files in the
     drop folder, unless the user set a portal URL (then both are theirs)."""
-    if "BAZHONG_PORTAL_URL" in os.environ:
+    if settings.portal_url:
         yield settings
         return
     copied = install_sample_drops(settings.drop_dir)
     if copied:
         print(f"drop folder {settings.drop_dir}: added {len(copied)} bundled sample file(s)")
     # the local portal wants a token like a real gateway; one per session unless set
-    os.environ.setdefault("BAZHONG_PORTAL_TOKEN", secrets.token_urlsafe(16))
-    with sample_root(broken) as root, \
-            serve_portal(root=root, token=os.environ["BAZHONG_PORTAL_TOKEN"]) as url:
-        os.environ["BAZHONG_PORTAL_URL"] = url  # for `dagster dev` subprocesses
+    with sample_root(broken) as root, serve_portal(root=root, token=local_portal_token()) as url:
+        export_portal_url(url)
         print(f"data portal (bundled sample data) on {url}")
-        yield Settings(settings.data_dir, url, settings.drop_dir)
+        yield dataclasses.replace(settings, portal_url=url)
 
 
 def warehouse_counts(path: str) -> dict[str, int]:
@@ -80,11 +88,11 @@ def warehouse_counts(path: str) -> dict[str, int]:
         con.close()
 
 
-LAYER_ORDER = ["raw", "reference", "staging", "intermediate", "marts", "published"]
-
-
-def print_summary(result, settings: Settings, seconds: float) -> None:
+def print_summary(result, settings: Settings, seconds: float, log_path: Path | None = None) -> None:
+    """After the run: what did not run, checks that failed, late departments, where things are."""
     import dagster as dg
+
+    from .assets.raw import FRESHNESS_CHECK
 
     try:
         counts = warehouse_counts(str(settings.warehouse_path)) \
@@ -92,40 +100,30 @@ def print_summary(result, settings: Settings, seconds: float) -> None:
     except duckdb.Error as exc:  # e.g. a failed dbt step still closing: report, don't crash
         print(f"(row counts unavailable: {exc})")
         counts = {}
-    events = {e.asset_key: e for e in result.get_asset_materialization_events()}
-    planned = result.dagster_run.asset_selection or set(events)
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    planned = result.dagster_run.asset_selection or materialized
+    not_run = sorted(k.to_user_string() for k in planned - materialized)
     evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-
-    def order(key):
-        layer = key.path[0]
-        return (LAYER_ORDER.index(layer) if layer in LAYER_ORDER else 99, key.to_user_string())
-
-    print(f"\n{'asset':<48} {'status':<13} {'rows':>7}  checks")
-    for key in sorted(planned, key=order):
-        event = events.get(key)
-        row_count = event.materialization.metadata.get("dagster/row_count") if event else None
-        rows = row_count.value if row_count else counts.get(".".join(key.path), "")
-        mine = [e for e in evaluations if e.asset_key == key]
-        bad = sum(not e.passed for e in mine)
-        checks = f"{len(mine) - bad}/{len(mine)} passed" if mine else ""
-        status = "materialized" if event else "NOT RUN"
-        print(f"{key.to_user_string():<48} {status:<13} {rows!s:>7}  {checks}")
+    fresh = [e for e in evaluations if e.check_name == FRESHNESS_CHECK]
+    gate = [e for e in evaluations if e.check_name != FRESHNESS_CHECK]
+    failed = [e for e in gate if not e.passed]
     warn = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failed)
-    print(f"\nchecks: {len(evaluations) - len(failed)} passed, {len(failed) - warn} failed, "
-          f"{warn} warnings")
+    print(f"\nassets: {len(materialized)} materialized, {len(not_run)} NOT RUN"
+          + (f": {', '.join(not_run)}" if not_run else ""))
+    print(f"checks: {len(gate) - len(failed)} passed, {len(failed) - warn} failed, {warn} warnings")
     for e in failed:
         print(f"  {e.severity.value} {e.asset_key.to_user_string()}:{e.check_name}: "
               f"{e.description or ''}")
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            message = (error.cause or error).message if error else ""
-            print(f"  FAILED step {event.step_key}: {message.strip().splitlines()[0] if message else ''}")
+    late = [e for e in fresh if not e.passed]
+    if fresh:
+        print(f"freshness: {len(fresh) - len(late)} of {len(fresh)} sources up to date"
+              + ("; late (by the 更新周期 in ingestion/sources.yml):" if late else ""))
+    for e in late:
+        print(f"  {e.description}")
     print(f"raw rows quarantined (all loads): {counts.get('raw.quarantine', 0)}; "
           "see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")
-    published = any(key.path[0] == "published" for key in events)
+    published = any(key.path[0] == "published" for key in materialized)
     out = settings.publish_dir
     print(f"published:  {out}{'' if published else ' (NOT updated by this run: still the last good one)'}")
     for path, what in [(SNAPSHOT_NAME, "read-only DuckDB snapshot"),
@@ -133,8 +131,27 @@ def print_summary(result, settings: Settings, seconds: float) -> None:
                        ("{parquet,csv,sdmx}/", "exports"), ("catalog.json", "catalog"),
                        ("dbt_docs/index.html", "dbt docs"), ("data_docs/index.html", "GX Data Docs")]:
         print(f"            {what:<28} {out / path}")
+    if log_path:
+        print(f"log:        {log_path} (every Dagster event and dbt's output)")
     print(f"run:        {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f} s "
           f"(run id {result.run_id}; history in `make ui`)")
+
+
+def materialize_all(defs, instance, out: TextIO, log_path: Path):
+    """The whole job, as `make run` runs it: one line per asset on `out` as it finishes, and
+    everything else (Dagster's events, dbt's output) in the file at `log_path`."""
+    from .definitions import ALL_ASSETS_JOB
+    from .progress import RunProgress, progress_logger
+
+    job = defs.resolve_job_def(ALL_ASSETS_JOB)
+    checks_per_asset = Counter(k.asset_key for k in defs.resolve_asset_graph().asset_check_keys)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        progress = RunProgress(out, log, checks_per_asset)
+        # dagster-dbt echoes every dbt line to stdout: into the log file with the rest
+        with contextlib.redirect_stdout(log):
+            return job.with_logger_defs({"progress": progress_logger(progress)}).execute_in_process(
+                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}})
 
 
 def run(settings: Settings, broken_sample: bool = False) -> int:
@@ -142,44 +159,78 @@ def run(settings: Settings, broken_sample: bool = False) -> int:
 
     prepare_dagster_home(settings)
     with portal_for(settings, broken_sample) as settings:
-        from .definitions import ALL_ASSETS_JOB, build_definitions
+        from .definitions import build_definitions
 
         started = time.monotonic()
         defs = build_definitions(settings)
+        log_path = settings.log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        print(f"materializing every asset: one line per asset as it finishes; full log in {log_path}")
         with dg.DagsterInstance.get() as instance:
-            result = defs.resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
-                instance=instance, raise_on_error=False,
-                # step-level progress, not Dagster's DEBUG event stream
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        print_summary(result, settings, time.monotonic() - started)
+            result = materialize_all(defs, instance, sys.stdout, log_path)
+        print_summary(result, settings, time.monotonic() - started, log_path)
     return 0 if result.success else 1
 
 
 def ui(settings: Settings, port: int) -> int:
+    """`dagster dev`: the web UI and the daemon that runs schedules, sensors and queued runs."""
     prepare_dagster_home(settings)
     with portal_for(settings):
-        cmd = [str(REPO_DIR / ".venv" / "bin" / "dagster"), "dev", "-h", "127.0.0.1",
-               "-p", str(port), "-m", "orchestration.definitions"]
-        if not os.path.exists(cmd[0]):
-            cmd[0] = "dagster"
+        dagster = Path(sys.executable).parent / "dagster"
+        cmd = [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
+        print(f"schedules and sensors are {'ON' if settings.automation else 'off'} at start "
+              "(BAZHONG_AUTOMATION=on|off; each can be switched in the UI under Automation)")
         with contextlib.suppress(KeyboardInterrupt):
             return subprocess.call(cmd, cwd=REPO_DIR)
     return 0
 
 
+GOLDEN_SEED = DBT_PROJECT_DIR / "seeds" / "golden_row_counts.csv"
+
+
+def golden_counts(settings: Settings) -> int:
+    """Record rows per mart table and year in seeds/golden_row_counts.csv from a warehouse
+    built by `make run` on the bundled sample; the tables and their year columns are those
+    given to the dbt test golden_row_counts."""
+    from .assets.dbt import dbt_project
+
+    manifest = read_manifest(dbt_project.manifest_path)
+    tables = {}
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if meta.get("name") == "golden_row_counts":
+            table = manifest["nodes"][node["attached_node"]]["name"]
+            tables[table] = meta["kwargs"].get("year_column", "year")
+    rows = []
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        for table, year in sorted(tables.items()):
+            rows += [(table, *r) for r in con.execute(
+                f'SELECT cast({year} AS integer) AS y, count(*) FROM marts."{table}" '
+                "GROUP BY y ORDER BY y").fetchall()]
+    with open(GOLDEN_SEED, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["table_name", "year", "min_rows"])
+        writer.writerows(rows)
+    print(f"{GOLDEN_SEED}: {len(rows)} rows for {len(tables)} tables")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run", help="materialize every asset and print a summary")
     run_parser.add_argument("--broken-sample", action="store_true",
                             help="serve the sample with the files of sample_data/broken/ in "
                                  "place: the run stops at the quality gate")
-    ui_parser = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
+    ui_parser = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
     ui_parser.add_argument("--port", type=int, default=3000)
+    sub.add_parser("golden-counts", help="record rows per mart and year in seeds/golden_row_counts.csv")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
         return run(settings, args.broken_sample)
+    if args.command == "golden-counts":
+        return golden_counts(settings)
     return ui(settings, args.port)
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from .assets.dbt import dbt_project, dbt_warehouse
+from .assets.dbt import build_dbt_assets, dbt_project
 from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
+from .automation import build_automation
 from .resources import SourcesResource, VenvDbtCliResource, WarehouseResource
 from .settings import Settings
 
@@ -25,19 +26,25 @@ ALL_ASSETS_JOB = "materialize_all"
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     raw_assets, raw_checks = build_raw_layer(settings.data_dir)
+    dbt_warehouse = build_dbt_assets(settings)
     mart_keys = [key for key in dbt_warehouse.keys if key.path[0] == "marts"]
     mart_checks = build_mart_checks(mart_keys, dbt_project.manifest_path, settings.data_dir)
-    publish = build_publish_assets(mart_keys, settings.publish_dir, settings.data_dir)
+    publish = build_publish_assets(mart_keys, settings)
+    jobs, schedules, sensors = build_automation(settings)
     return dg.Definitions(
         assets=[*raw_assets, dbt_warehouse, *publish],
         asset_checks=[*raw_checks, mart_checks],
         jobs=[dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all(),
-                                  description="Every asset and check, sources to published files.")],
+                                  description="Every asset and check, sources to published files."),
+              *jobs],
+        schedules=schedules,
+        sensors=sensors,
         # One process, steps in order: at this scale start-up, not data, is the cost, and
         # it keeps the DuckDB file to one writer by construction.
         executor=dg.in_process_executor,
         resources={
-            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+            "warehouse": WarehouseResource(path=str(settings.warehouse_path),
+                                           memory_limit=settings.duckdb_memory_limit),
             "sources": SourcesResource(portal_url=settings.portal_url,
                                        drop_dir=str(settings.drop_dir),
                                        archive_dir=str(settings.archive_dir),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,20 +19,20 @@ WRITER_POOL = "duckdb_writer"
 
 # Nothing in a run may download DuckDB extensions.
 DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-# The memory DuckDB may use before it spills to disk, here as in dbt's profile (profiles.yml).
-DUCKDB_MEMORY_LIMIT = os.environ.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB")
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The working DuckDB file. Writers hold it only inside `connect()`."""
 
     path: str
+    # the memory DuckDB may use before it spills to disk, here as in dbt (settings.dbt_vars)
+    memory_limit: str = "3GB"
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path, read_only=read_only,
-                             config={**DUCKDB_OFFLINE, "memory_limit": DUCKDB_MEMORY_LIMIT})
+                             config={**DUCKDB_OFFLINE, "memory_limit": self.memory_limit})
         try:
             yield con
         finally:
@@ -58,7 +57,7 @@ class SourcesResource(dg.ConfigurableResource):
     """Where department data comes from: the portal base URL for `{portal}` catalog URLs, the
     drop folder for file-drop datasets, and HTTP retry settings."""
 
-    portal_url: str
+    portal_url: str | None  # None: nothing to fetch from (make run / make ui serve the sample)
     drop_dir: str
     archive_dir: str
     # For datasets with `auth: token`; set through dg.EnvVar("BAZHONG_PORTAL_TOKEN").
@@ -74,11 +73,7 @@ class SourcesResource(dg.ConfigurableResource):
         if ds.drop_glob:
             yield from FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob)
             return
-        http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
-                             read_timeout=self.read_timeout_seconds,
-                             attempts=self.attempts, backoff=self.backoff_seconds)
-        url = ds.resolve_url(self.portal_url)
-        token = self.portal_token if ds.auth == "token" else None
+        http, url, token = self._http(ds)
         if ds.fetch == "pages":
             yield http.fetch_pages(ds.id, url, token)
         elif ds.fetch == "listing":
@@ -86,6 +81,25 @@ class SourcesResource(dg.ConfigurableResource):
             yield from http.fetch_listing(ds.id, url, token, wanted)
         else:
             yield http.fetch(ds.id, url, token)
+
+    def listed_months(self, ds: Dataset) -> dict[str, str]:
+        """Listed file → its month, for a monthly listing (what the listing sensor watches)."""
+        http, url, token = self._http(ds)
+        return {name: _month_of(ds, name) for name in http.list_files(ds.id, url, token)}
+
+    def dropped_files(self, ds: Dataset) -> list[Path]:
+        """The files in the drop folder a file-drop dataset lands (what the drop sensor watches)."""
+        return FileDropConnector(Path(self.drop_dir)).paths(ds.drop_glob)
+
+    def _http(self, ds: Dataset) -> tuple[HttpConnector, str, str | None]:
+        if self.portal_url is None and "{portal}" in (ds.url or ""):
+            raise FetchError(f"{ds.id}: no portal URL. Set BAZHONG_PORTAL_URL, or start through "
+                             "`make run` / `make ui`, which serve the bundled sample on loopback")
+        http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
+                             read_timeout=self.read_timeout_seconds,
+                             attempts=self.attempts, backoff=self.backoff_seconds)
+        token = self.portal_token if ds.auth == "token" else None
+        return http, ds.resolve_url(self.portal_url or ""), token
 
 
 def _month_of(ds: Dataset, name: str) -> str:

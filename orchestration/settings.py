@@ -1,15 +1,32 @@
-"""Paths and endpoints: defaults inside the repo's data/ folder, each overridable by an
-environment variable. Secrets never live here: they go through Dagster `EnvVar`."""
+"""Settings: the one module that reads the environment. Everything else receives a `Settings`
+(paths, endpoints, DuckDB memory, the grid factor scope) or, for dbt, the vars built here.
+
+Defaults keep everything inside the repo's data/ folder. Secrets never live here: the portal
+token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
+
+| variable | default | what |
+|---|---|---|
+| BAZHONG_DATA_DIR | data/ | warehouse, archive, published files, run history |
+| BAZHONG_PORTAL_URL | (unset: serve the bundled sample) | base URL for `{portal}` in sources.yml |
+| BAZHONG_DROP_DIR | $BAZHONG_DATA_DIR/drop | the drop folder of file-drop datasets |
+| BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
+| BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
+| BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
+| DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+PORTAL_TOKEN_VAR = "BAZHONG_PORTAL_TOKEN"
 
 # Offline and quiet, however the code is started (make, dagster dev, pytest).
 OFFLINE_ENV = {
@@ -21,20 +38,39 @@ OFFLINE_ENV = {
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
+GRID_FACTOR_SCOPES = ("provincial", "regional", "national")
+
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    portal_url: str
-    drop_dir: Path
+    # None: serve the bundled sample on loopback (make run, make ui)
+    portal_url: str | None = None
+    drop_dir: Path | None = None
+    duckdb_memory_limit: str = "3GB"
+    grid_factor_scope: str = "provincial"
+    automation: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "drop_dir", Path(self.drop_dir or self.data_dir / "drop").resolve())
+        if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
+            raise ValueError(f"BAZHONG_GRID_FACTOR_SCOPE={self.grid_factor_scope!r}: "
+                             f"one of {', '.join(GRID_FACTOR_SCOPES)}")
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None) -> Settings:
-        data_dir = Path(data_dir or os.environ.get("BAZHONG_DATA_DIR", REPO_DIR / "data"))
+        env = os.environ
+        automation = env.get("BAZHONG_AUTOMATION", "off").lower()
+        if automation not in {"on", "off"}:
+            raise ValueError(f"BAZHONG_AUTOMATION={automation!r}: on or off")
         return cls(
-            data_dir=data_dir.resolve(),
-            portal_url=os.environ.get("BAZHONG_PORTAL_URL", "http://127.0.0.1:8765"),
-            drop_dir=Path(os.environ.get("BAZHONG_DROP_DIR", data_dir / "drop")).resolve(),
+            data_dir=Path(data_dir or env.get("BAZHONG_DATA_DIR", REPO_DIR / "data")),
+            portal_url=env.get("BAZHONG_PORTAL_URL"),
+            drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
+            duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
+            grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
+            automation=automation == "on",
         )
 
     @property
@@ -50,8 +86,33 @@ class Settings:
         return self.data_dir / "published"
 
     @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME", self.data_dir / "dagster"))
+
+    def dbt_vars(self) -> dict[str, str]:
+        """What dbt gets from these settings (profiles.yml, dbt_project.yml read the same
+        names from the environment when dbt is run by hand)."""
+        return {"warehouse_path": str(self.warehouse_path),
+                "duckdb_memory_limit": self.duckdb_memory_limit,
+                "grid_emission_factor_scope": self.grid_factor_scope}
+
+    def dbt_vars_arg(self) -> list[str]:
+        return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]
+
+
+def local_portal_token() -> str:
+    """The token the local sample portal asks for: the user's, else a new one for this
+    process and its children (dagster dev), exported where Dagster's EnvVar reads it."""
+    return os.environ.setdefault(PORTAL_TOKEN_VAR, secrets.token_urlsafe(16))
+
+
+def export_portal_url(url: str) -> None:
+    """`dagster dev` loads the definitions in child processes: they find the portal here."""
+    os.environ["BAZHONG_PORTAL_URL"] = url
 
 
 def prepare_dagster_home(settings: Settings) -> Path:

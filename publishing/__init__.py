@@ -6,8 +6,8 @@ from .catalog import write_catalog
 from .dashboard import write_dashboard
 from .exports import write_exports, write_sdmx_csv
 from .files import replace_dir
-from .metadata import TableDoc, table_docs
+from .metadata import TableDoc, model_nodes, read_manifest, table_docs
 from .snapshot import SNAPSHOT_NAME, write_snapshot
 
-__all__ = ["SNAPSHOT_NAME", "TableDoc", "replace_dir", "table_docs", "write_catalog",
-           "write_dashboard", "write_exports", "write_sdmx_csv", "write_snapshot"]
+__all__ = ["SNAPSHOT_NAME", "TableDoc", "model_nodes", "read_manifest", "replace_dir", "table_docs",
+           "write_catalog", "write_dashboard", "write_exports", "write_sdmx_csv", "write_snapshot"]

@@ -3,11 +3,9 @@
 The manifest is prepared by `make` (`dbt parse`); dbt tests become Dagster asset checks.
 """
 
-
-import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +13,23 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from expectations import Failure, ValidationOutcome, record
+from ingestion import load_catalog
+from publishing import read_manifest
 
 from ..resources import WRITER_POOL, WarehouseResource
-from ..settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR, Settings
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 LAYERS = ("staging", "intermediate", "marts")
+PLATFORM_OWNER = "team:data-platform"  # the models past staging and the published files
 
 
 class LayerTranslator(DagsterDbtTranslator):
     """Groups by layer (reference seeds, staging, intermediate, marts): the UI reads like the
     data flow in DESIGN.md. Keys are dagster-dbt's default, <schema>/<model>, so they name
-    the layer too (marts/mart_solid_waste_utilization)."""
+    the layer too (marts/mart_solid_waste_utilization). A staging model is owned by the
+    departments whose raw tables it reads; everything past staging by the data platform."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -35,32 +37,88 @@ class LayerTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return next((layer for layer in LAYERS if layer in fqn), "marts")
 
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        departments = [d for ds in source_datasets(dbt_resource_props) for d in ds.departments]
+        return list(dict.fromkeys(d.owner for d in departments)) or [PLATFORM_OWNER]
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        described = super().get_description(dbt_resource_props)
+        providers = "、".join(dict.fromkeys(ds.department for ds in source_datasets(dbt_resource_props)))
+        return f"{described}\n\nData provided by {providers}." if providers else described
+
+
+def source_datasets(dbt_resource_props: Mapping[str, Any]) -> list:
+    """The catalog datasets a model reads directly (its dbt sources are raw tables)."""
+    catalog = load_catalog()
+    nodes = dbt_resource_props.get("depends_on", {}).get("nodes", [])
+    return [catalog[n.rsplit(".", 1)[-1]] for n in nodes
+            if n.startswith("source.") and n.rsplit(".", 1)[-1] in catalog]
+
 
 translator = LayerTranslator()
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=translator, pool=WRITER_POOL)
-def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                  warehouse: WarehouseResource):
-    # The warehouse path goes to dbt as a var, so tests and runs point dbt at their own file.
-    Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)  # dbt creates the file, not its folder
-    args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.path})]
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
-    yield from invocation.stream()
-    keep_parse(invocation.target_path)
-    # dbt tests join the GX results in raw.dq_results, even when the build failed (unless dbt
-    # stopped before writing its results: then the error below says why)
-    try:
-        run_results = invocation.get_artifact("run_results.json")
-    except FileNotFoundError:
-        run_results = {"results": []}
-    with warehouse.connect() as con:
-        record_dbt_tests(con, run_results,
-                         json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")),
-                         context.run.run_id)
-    if not invocation.is_successful():
-        raise invocation.get_error()
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    """Every dbt model and seed, built with `dbt build` (tests as asset checks), with dbt's vars
+    from `settings` (warehouse path, DuckDB memory, grid factor scope)."""
+
+    @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+                dagster_dbt_translator=translator, pool=WRITER_POOL)
+    def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                      warehouse: WarehouseResource):
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        # dbt creates the warehouse file, not its folder; its own log goes to data/logs/dbt.log
+        Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
+        invocation = dbt.cli(["build", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
+                             context=context, raise_on_error=False)
+        # dbt holds the DuckDB file until it exits, so row counts and column types are read
+        # afterwards: the events wait for them (a no-op run's dbt step takes ~4 s)
+        events = list(invocation.stream())
+        keep_parse(invocation.target_path)
+        with warehouse.connect() as con:
+            yield from with_table_metadata(context, con, events)
+            # dbt tests join the GX results in raw.dq_results, even when the build failed
+            # (unless dbt stopped before writing its results: then the error below says why)
+            try:
+                run_results = invocation.get_artifact("run_results.json")
+            except FileNotFoundError:
+                run_results = {"results": []}
+            record_dbt_tests(con, run_results, read_manifest(dbt_project.manifest_path),
+                             context.run.run_id)
+        if not invocation.is_successful():
+            raise invocation.get_error()
+
+    return dbt_warehouse
+
+
+def with_table_metadata(context: dg.AssetExecutionContext, con, events: list) -> Iterator:
+    """Each materialized table's row count and column schema (types as built, descriptions
+    from the model's YAML) on its materialization event."""
+    columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema, table, column, data_type in con.execute(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "ORDER BY table_schema, table_name, ordinal_position").fetchall():
+        columns.setdefault((schema, table), []).append((column, data_type))
+    docs = {(n["schema"], n.get("alias") or n["name"]): n.get("columns", {})
+            for n in read_manifest(dbt_project.manifest_path)["nodes"].values()
+            if n["resource_type"] in {"model", "seed"}}
+    for event in events:
+        if not isinstance(event, dg.Output):
+            yield event
+            continue
+        relation = tuple(context.asset_key_for_output(event.output_name).path)
+        if relation not in columns:  # not a table (an ephemeral model) or not built
+            yield event
+            continue
+        described = {c: " ".join(v.get("description", "").split()) for c, v in docs.get(relation, {}).items()}
+        (rows,) = con.execute(f'SELECT count(*) FROM "{relation[0]}"."{relation[1]}"').fetchone()
+        yield event.with_metadata({
+            **event.metadata,
+            "dagster/row_count": rows,
+            "dagster/column_schema": dg.TableSchema(columns=[
+                dg.TableColumn(name, data_type, description=described.get(name) or None)
+                for name, data_type in columns[relation]]),
+        })
 
 
 def keep_parse(run_target: Path) -> None:

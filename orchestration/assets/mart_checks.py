@@ -5,13 +5,13 @@ One op checks all marts (they are small, and one op keeps Dagster's per-step sta
 off the run); each mart still gets its own check in the UI and its own row in raw.dq_results.
 """
 
-import json
 from pathlib import Path
 
 import dagster as dg
 
 from expectations import record, suite_version, validate
 from expectations.suites import mart_suite, prepare_mart_frame
+from publishing import model_nodes
 
 from ..resources import WRITER_POOL, WarehouseResource
 from .checks import check_result
@@ -19,16 +19,9 @@ from .checks import check_result
 CHECK_NAME = "gx_mart_suite"
 
 
-def mart_nodes(manifest_path: Path) -> dict[str, dict]:
-    """Model name → manifest node, for every model of the marts schema."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return {n["name"]: n for n in manifest["nodes"].values()
-            if n["resource_type"] == "model" and n["schema"] == "marts"}
-
-
 def build_mart_checks(mart_keys: list[dg.AssetKey], manifest_path: Path,
                       gx_root: Path) -> dg.AssetChecksDefinition:
-    nodes = mart_nodes(manifest_path)
+    nodes = model_nodes(manifest_path, "marts")
     keys = {key: nodes[key.path[-1]] for key in mart_keys}
 
     @dg.multi_asset_check(

@@ -24,20 +24,20 @@ from publishing import (
 from publishing.files import temp_path
 
 from ..resources import WRITER_POOL, WarehouseResource
-from .dbt import dbt_project
+from ..settings import Settings
+from .dbt import PLATFORM_OWNER, dbt_project
 
-OWNERS = ["team:data-platform"]
 SNAPSHOT_KEY = dg.AssetKey(["published", "marts_snapshot"])
 
 
 def published_asset(name: str, deps: list, kinds: set[str], description: str, **kwargs):
-    return dg.asset(key=["published", name], deps=deps, group_name="published", owners=OWNERS,
+    return dg.asset(key=["published", name], deps=deps, group_name="published", owners=[PLATFORM_OWNER],
                     kinds=kinds, description=description, **kwargs)
 
 
-def build_publish_assets(mart_keys: list[dg.AssetKey], publish_dir: Path,
-                         gx_root: Path) -> list[dg.AssetsDefinition]:
+def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> list[dg.AssetsDefinition]:
     manifest = dbt_project.manifest_path
+    publish_dir, gx_root = settings.publish_dir, settings.data_dir
 
     @published_asset(
         SNAPSHOT_KEY.path[-1], mart_keys, {"duckdb"}, pool=WRITER_POOL,
@@ -86,10 +86,10 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], publish_dir: Path,
         description=f"{publish_dir}/dbt_docs/index.html (dbt docs, one static page: models, "
                     f"columns, lineage, exposures) and {publish_dir}/data_docs/ (GX Data Docs: "
                     "every suite and stored validation result).")
-    def docs(dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
         with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
-            dbt.cli(["docs", "generate", "--static", "--vars",
-                     f'{{"warehouse_path": "{warehouse.path}"}}'],
+            dbt.cli(["docs", "generate", "--static", *settings.dbt_vars_arg(),
+                     "--log-path", str(settings.log_dir)],
                     manifest=manifest, target_path=Path(target)).wait()
             built = temp_path(publish_dir / "dbt_docs")
             built.mkdir()

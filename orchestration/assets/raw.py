@@ -1,6 +1,7 @@
-"""Raw layer: one ingestion asset per catalog dataset, each guarded by a blocking GX check."""
+"""Raw layer: one ingestion asset per catalog dataset, each guarded by a blocking GX check and
+watched by a freshness check (is the department late, by its 更新周期?)."""
 
-
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -16,14 +17,14 @@ from expectations import (
     validate,
 )
 from ingestion import Dataset, FetchError, LoadError, land, load_catalog
+from ingestion.catalog import raw_columns
 from ingestion.contract import rule_severity
 from ingestion.contract_sql import prepared_batch_sql
+from ingestion.freshness import freshness
 from ingestion.landing import SOURCE_KEY, quarantined_by_rule
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
 from .checks import check_result
-
-OWNERS = ["team:data-platform"]
 
 
 def raw_asset_key(ds: Dataset) -> dg.AssetKey:
@@ -37,26 +38,37 @@ def month_partitions(ds: Dataset) -> dg.MonthlyPartitionsDefinition | None:
     return dg.MonthlyPartitionsDefinition(start_date=ds.first_month, fmt="%Y-%m", end_offset=1)
 
 
+def provider(ds: Dataset) -> str:
+    """The providing departments with their owner ids, for descriptions."""
+    return "、".join(f"{d.name_zh} ({d.owner})" for d in ds.departments)
+
+
+def raw_column_schema(ds: Dataset) -> dg.TableSchema:
+    return dg.TableSchema(columns=[dg.TableColumn(name, sql_type, description=doc)
+                                   for name, sql_type, doc in raw_columns(ds)])
+
+
 def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
     partitions = month_partitions(ds)
 
     @dg.asset(
         key=raw_asset_key(ds),
         group_name="raw",
-        owners=OWNERS,
-        description=f"{ds.title_zh} — {ds.title_en}. Fetched from {ds.department} "
-                    f"({ds.format}, {ds.encoding}) and landed as text in {ds.raw_table}; "
-                    "rejected rows go to raw.quarantine, every load to raw.load_log.",
-        kinds={"python", "duckdb"},
+        owners=ds.owners,
+        description=f"{ds.title_zh} — {ds.title_en}. Provided by {provider(ds)}, "
+                    f"更新周期 {ds.update_cycle} ({ds.format}, {ds.encoding}); landed as text in "
+                    f"{ds.raw_table}; rejected rows go to raw.quarantine, every load to raw.load_log.",
+        kinds={"python", "duckdb", "gx"},
         pool=WRITER_POOL,
         # a run without partitions fetches every listed file; a run for a range of months
         # (a backfill: one run per range) only the files of those months
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions else None,
         metadata={"dataset_id": ds.id, "department": ds.department, "domain": ds.domain,
-                  "format": ds.format, "frequency": ds.frequency,
+                  "format": ds.format, "frequency": ds.frequency, "update_cycle": ds.update_cycle,
                   "source": ds.url or f"drop folder: {ds.drop_glob}",
-                  "dagster/table_name": ds.raw_table},
+                  "dagster/table_name": ds.raw_table,
+                  "dagster/column_schema": raw_column_schema(ds)},
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
              sources: SourcesResource) -> dg.MaterializeResult:
@@ -152,6 +164,33 @@ def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
     return _check
 
 
+FRESHNESS_CHECK = "freshness"
+
+
+def build_freshness_check(ds: Dataset) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=raw_asset_key(ds),
+        name=FRESHNESS_CHECK,
+        description=f"Is {ds.department} late? The newest period in {ds.raw_table} against the "
+                    f"newest one due by today under its 更新周期 {ds.update_cycle} (a period is due "
+                    f"{ds.cycle.due_days} days after it ends; sources.yml update_cycles). Late warns.",
+        blocking=False,
+        pool=WRITER_POOL,  # reads the warehouse another run may be writing
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            found = freshness(con, ds, date.today())
+        return dg.AssetCheckResult(
+            passed=not found.late, severity=dg.AssetCheckSeverity.WARN,
+            description=found.describe(ds),
+            metadata={"latest_period": found.latest or "", "expected_period": found.expected,
+                      "due_by": found.due_by.isoformat(), "update_cycle": ds.update_cycle,
+                      "department": ds.department})
+
+    return _check
+
+
 def build_raw_layer(gx_root: Path) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
     datasets = load_catalog().values()
-    return [build_raw_asset(d) for d in datasets], [build_raw_check(d, gx_root) for d in datasets]
+    checks = [build_raw_check(d, gx_root) for d in datasets] + [build_freshness_check(d) for d in datasets]
+    return [build_raw_asset(d) for d in datasets], checks

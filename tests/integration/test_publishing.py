@@ -9,15 +9,15 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.settings import REPO_DIR
 from publishing import SNAPSHOT_NAME, write_snapshot
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = REPO_DIR / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 

@@ -1,7 +1,7 @@
-"""The whole graph on the sample data, fetched over HTTP from the local portal, in a temp dir."""
+"""The whole graph on the sample data, fetched over HTTP from the local portal: what one
+clean run made (read-only), and, on copies of it, reruns, revisions and a gate stopping a run."""
 
 import csv
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -9,38 +9,33 @@ import polars as pl
 
 from ingestion import load_catalog
 from orchestration.__main__ import print_summary
-from orchestration.definitions import execute_selection
+from orchestration.assets.raw import FRESHNESS_CHECK
+from orchestration.settings import DBT_PROJECT_DIR, REPO_DIR
 from publishing import SNAPSHOT_NAME
+from tests.integration.pipeline import gate_failures
 
 MART = "marts.mart_solid_waste_utilization"
+FACT = "marts.fct_indicator_observation"
+MART_KEY, FACT_KEY = dg.AssetKey(MART.split(".")), dg.AssetKey(FACT.split("."))
 REGIONS = {"511900", "511902", "511903", "511921", "511922", "511923"}
 DOMESTIC_CSV = "waste/domestic_waste.csv"
-SHARED_TARGETS = Path(__file__).resolve().parents[2] / "shared" / "plan_targets.csv"
-SEED_TARGETS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "plan_targets.csv"
-
-
-# the sample's one expected warning: 南江县 2024 hazardous-waste rate 100.003% (source rounding)
-SAMPLE_WARNING = "hazardous_waste_utilization_disposal_rate"
-
-
-def failed_checks(result) -> list:
-    """Check evaluations that did not pass, apart from the sample's one expected warning."""
-    return [e for e in result.get_asset_check_evaluations()
-            if not e.passed and SAMPLE_WARNING not in (e.description or "")]
+SHARED_TARGETS = REPO_DIR.parent / "shared" / "plan_targets.csv"
+SEED_TARGETS = DBT_PROJECT_DIR / "seeds" / "plan_targets.csv"
 
 
 def mart_rows(pipeline) -> list[tuple]:
     return pipeline.query(f"SELECT * FROM {MART} ORDER BY region_code, year")
 
 
-def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
-    result = pipeline.run()
-    assert result.success
-    print_summary(result, pipeline.settings, 1.0)
+def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
+    pipeline, result = published, published.result
+    print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "marts/mart_solid_waste_utilization" in summary and "NOT RUN" not in summary
+    assert "assets: 88 materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 1 warnings" in summary and "SUCCEEDED" in summary
-    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    # late departments are named, apart from the gate's counts
+    assert "freshness: " in summary and "sources up to date" in summary
+    failed = gate_failures(result)
     assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [
         ("mart_solid_waste_utilization", "gx_mart_suite")]
     # every check's result is kept: raw per load, marts per run, dbt tests per run
@@ -48,7 +43,9 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
     assert kept["mart"] == 19 and kept["dbt"] > 400
-    assert SAMPLE_WARNING in failed[0].description and "'511922'" in failed[0].description
+    # the sample's one expected warning: 南江县 2024 hazardous-waste rate 100.003% (source rounding)
+    assert "hazardous_waste_utilization_disposal_rate" in failed[0].description
+    assert "'511922'" in failed[0].description
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
@@ -89,8 +86,54 @@ def test_full_run_builds_the_mart_and_publishes_it(pipeline, capsys):
     assert pipeline.query("SELECT count(*) FROM raw.quarantine") == [(0,)]
 
 
-def test_every_plan_target_is_tracked_for_the_city(pipeline):
-    assert pipeline.run().success
+def test_make_run_prints_one_line_per_asset_and_keeps_the_full_log(published):
+    lines = published.progress.getvalue().splitlines()
+    assets = {key.to_user_string() for key in published.defs.resolve_asset_graph().get_all_asset_keys()}
+    printed = [line.split()[1] for line in lines if line.split()[0] in {"ok", "WARN", "FAIL", "--"}]
+    assert sorted(printed) == sorted(assets)  # each asset once, when it finished
+    line = next(x for x in lines if " marts/mart_solid_waste_utilization " in x)
+    assert line.startswith("WARN") and "61 rows" in line and "checks 6/7 passed" in line
+    line = next(x for x in lines if " raw/waste_domestic_waste " in x)
+    assert "50 rows" in line and " s " in line and "/2 passed" in line  # the gate and freshness
+    log = published.log_path.read_text(encoding="utf-8")
+    assert "PASS not_null_mart_solid_waste_utilization_year" in log  # dbt's lines: in the log only
+    assert "PASS not_null" not in published.progress.getvalue()
+
+
+def test_every_asset_shows_rows_and_column_schema_in_the_ui(published):
+    """Row counts and column types as built, on every raw and dbt asset's materialization."""
+    for event in published.result.get_asset_materialization_events():
+        key, metadata = event.asset_key, event.materialization.metadata
+        if key.path[0] == "published":
+            continue
+        assert metadata["dagster/row_count"].value >= 0, key
+        columns = {c.name: c for c in metadata.get("dagster/column_schema").value.columns} \
+            if "dagster/column_schema" in metadata else None
+        if key.path[0] == "raw":  # the column schema is the asset's definition metadata
+            columns = {c.name: c for c in published.defs.resolve_asset_graph().get(key)
+                       .metadata["dagster/column_schema"].columns}
+        assert columns and all(c.type and c.type != "?" for c in columns.values()), key
+    fact = next(e for e in published.result.get_asset_materialization_events() if e.asset_key == FACT_KEY)
+    metadata = fact.materialization.metadata
+    assert metadata["dagster/row_count"].value == published.query(f"SELECT count(*) FROM {FACT}")[0][0]
+    obs_value = next(c for c in metadata["dagster/column_schema"].value.columns if c.name == "obs_value")
+    assert obs_value.type == "DOUBLE" and obs_value.description
+
+
+def test_every_raw_source_has_a_freshness_check_naming_its_department(published):
+    fresh = {e.asset_key.path[-1]: e for e in published.result.get_asset_check_evaluations()
+             if e.check_name == FRESHNESS_CHECK}
+    assert set(fresh) == set(load_catalog())
+    domestic = fresh["waste_domestic_waste"]
+    assert domestic.severity == dg.AssetCheckSeverity.WARN
+    assert domestic.metadata["latest_period"].text == "2024"
+    assert domestic.passed == (domestic.metadata["expected_period"].text <= "2024")
+    if not domestic.passed:
+        assert "市住房城乡建设局 is late" in domestic.description
+
+
+def test_every_plan_target_is_tracked_for_the_city(published):
+    pipeline = published
     with open(SHARED_TARGETS if SHARED_TARGETS.exists() else SEED_TARGETS, encoding="utf-8") as fh:
         target_ids = {row["target_id"] for row in csv.DictReader(fh)}
     progress = dict(pipeline.query(
@@ -120,11 +163,10 @@ def test_every_plan_target_is_tracked_for_the_city(pipeline):
 
 
 def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
-    assert pipeline.run().success
     first = mart_rows(pipeline)
     loads = pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
 
-    rerun = pipeline.run()  # same bytes from the portal
+    rerun = pipeline.run_selection(dg.AssetSelection.groups("raw"))  # same bytes from the portal
     assert rerun.success
     assert pipeline.query("SELECT count(*) FROM raw.load_log")[0][0] == loads
     assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 50
@@ -146,7 +188,18 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
     lines[i] = ",".join(cells)
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
 
-    assert pipeline.run().success
+    # and a revised file in the drop folder (same name, new bytes) is a new vintage too
+    drop = pipeline.settings.drop_dir / "农业农村局" / "农村人居环境_2025.csv"
+    text = drop.read_bytes().decode("gbk")
+    lines = text.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("2025,通江县,"))
+    cells = lines[i].split(",")
+    cells[3] = str(int(cells[2]))  # every village of 通江县 now treats its sewage
+    lines[i] = ",".join(cells)
+    drop.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+
+    result = pipeline.run_path(["waste_domestic_waste", "water_rural_environment"], to=[MART_KEY, FACT_KEY])
+    assert result.success
     assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 100
     assert pipeline.query(
         "SELECT domestic_waste_collected_t, domestic_waste_harmless_treatment_rate_pct, "
@@ -156,17 +209,6 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
         "SELECT obs_status FROM marts.fct_indicator_observation WHERE ref_area = '511902' "
         "AND time_period = '2024' AND indicator_code = 'urban_domestic_waste_collected'") == [
         ("R",)]
-
-    # a revised file in the drop folder (same name, new bytes) is a new vintage too
-    drop = pipeline.settings.drop_dir / "农业农村局" / "农村人居环境_2025.csv"
-    text = drop.read_bytes().decode("gbk")
-    lines = text.splitlines()
-    i = next(i for i, line in enumerate(lines) if line.startswith("2025,通江县,"))
-    cells = lines[i].split(",")
-    cells[3] = str(int(cells[2]))  # every village of 通江县 now treats its sewage
-    lines[i] = ",".join(cells)
-    drop.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
-    assert pipeline.run().success
     assert pipeline.query("SELECT count(*) FROM raw.water_rural_environment")[0][0] == 35 + 5
     assert pipeline.query(
         "SELECT obs_value, obs_status FROM marts.fct_indicator_observation WHERE ref_area = '511921' "
@@ -175,7 +217,6 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
 
 
 def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline):
-    assert pipeline.run().success
     snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
     before = snapshot.read_bytes()
 
@@ -185,9 +226,8 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
                     "WHERE region_code = '511903' AND year = 2020")
     publish = dg.AssetKey(["published", "marts_snapshot"])
     marts = pipeline.defs.resolve_asset_graph().get(publish).parent_keys
-    result = execute_selection(pipeline.defs, dg.AssetSelection.assets(publish), pipeline.instance,
-                               checks=dg.AssetSelection.checks(
-                                   *[dg.AssetCheckKey(key, "gx_mart_suite") for key in marts]))
+    result = pipeline.run_selection(dg.AssetSelection.assets(publish), checks=dg.AssetSelection.checks(
+        *[dg.AssetCheckKey(key, "gx_mart_suite") for key in marts]))
     errors = [e for e in result.get_asset_check_evaluations()
               if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert [(e.asset_key.path[-1], e.check_name) for e in errors] == [
@@ -199,10 +239,9 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     # every row unusable: all land in quarantine, the batch is empty, the GX gate says no
     header = (pipeline.portal_root / DOMESTIC_CSV).read_text(encoding="utf-8").splitlines()[0]
     pipeline.publish(DOMESTIC_CSV, (header + "\n2024,成都市,1,1,\n2024,重庆,1,1,\n").encode())
-    result = pipeline.run()
-    assert not result.success or any(not e.passed for e in result.get_asset_check_evaluations())
+    result = pipeline.run_path(["waste_domestic_waste"], to=[publish])
 
-    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    failed = gate_failures(result)
     assert [(e.asset_key, e.severity) for e in failed] == [
         (dg.AssetKey(["raw", "waste_domestic_waste"]), dg.AssetCheckSeverity.ERROR)]
     assert "expect_table_row_count_to_be_between" in failed[0].description
@@ -211,6 +250,8 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     assert dg.AssetKey(["published", "marts_snapshot"]) not in materialized
     assert snapshot.read_bytes() == before
 
+    # the run stopped at the gate: not one step past it ran
+    assert {e.asset_key.path[0] for e in result.get_asset_materialization_events()} == {"raw"}
     # nothing lost: both rows are in quarantine with their rule
     assert pipeline.query("SELECT rule, count(*) FROM raw.quarantine GROUP BY rule") == [
         ("unknown_region", 2)]
@@ -223,10 +264,9 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
     # and a department writing full-width digits and spaces: mapped and parsed all the same
     lines = [x.replace("2023,通江,", "２０２３,　通江　,") for x in lines]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = pipeline.run()
+    result = pipeline.run_path(["waste_domestic_waste"], to=[MART_KEY, FACT_KEY])
     assert result.success  # a warning does not block
-    failed = {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()
-              if not e.passed}
+    failed = {(e.asset_key.path[-1], e.check_name): e for e in gate_failures(result)}
     assert {k: e.severity for k, e in failed.items()} == {
         ("waste_domestic_waste", "gx_raw_suite"): dg.AssetCheckSeverity.WARN,
         ("mart_solid_waste_utilization", "gx_mart_suite"): dg.AssetCheckSeverity.WARN,

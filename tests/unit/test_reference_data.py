@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.catalog import SEEDS_DIR, normalize_name, region_aliases
+from ingestion.catalog import SEEDS_DIR, region_aliases
+from ingestion.rules import normalize_name
+from orchestration.settings import REPO_DIR
 
-SHARED_TARGETS = Path(__file__).resolve().parents[2] / "shared" / "plan_targets.csv"
+SHARED_TARGETS = REPO_DIR.parent / "shared" / "plan_targets.csv"
 
 
 def read(path: Path) -> list[dict]:

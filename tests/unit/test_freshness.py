@@ -1,0 +1,52 @@
+"""A department is late when the newest period it landed is older than the newest one due
+under its 更新周期 (update_cycle in sources.yml)."""
+
+from datetime import UTC, date, datetime
+
+import duckdb
+import pytest
+
+from ingestion import FetchedFile, land, load_catalog
+from ingestion.catalog import load_update_cycles
+from ingestion.freshness import expected_period, freshness
+
+YEARLY, MONTHLY = load_update_cycles()["年"], load_update_cycles()["月"]
+
+
+@pytest.mark.parametrize("cycle, today, expected, due_by", [
+    (YEARLY, date(2026, 6, 29), "2024", date(2025, 6, 30)),  # 2025 falls due on 30 June 2026
+    (YEARLY, date(2026, 6, 30), "2025", date(2026, 6, 30)),
+    (YEARLY, date(2026, 12, 4), "2025", date(2026, 6, 30)),
+    (MONTHLY, date(2026, 1, 9), "2025-11", date(2025, 12, 10)),
+    (MONTHLY, date(2026, 1, 10), "2025-12", date(2026, 1, 10)),
+    (MONTHLY, date(2026, 3, 15), "2026-02", date(2026, 3, 10)),
+])
+def test_the_newest_period_due(cycle, today, expected, due_by):
+    assert expected_period(cycle, today) == (expected, due_by)
+
+
+HEADER = "年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"
+
+
+def test_a_department_is_late_until_the_due_year_lands(tmp_path):
+    ds = load_catalog()["waste_domestic_waste"]
+    with duckdb.connect() as con:
+        assert freshness(con, ds, date(2026, 7, 1)).latest is None  # nothing landed: late
+        body = HEADER + "２０２４,巴州区,20.5,20.4,\n2023,恩阳区,1,1,\n"
+        land(con, ds, FetchedFile("http://portal/d.csv", body.encode(), datetime.now(UTC)), tmp_path)
+        late = freshness(con, ds, date(2026, 7, 1))
+        assert (late.latest, late.expected, late.late) == ("2024", "2025", True)
+        assert "市住房城乡建设局 is late: 2025 was due by 2026-06-30" in late.describe(ds)
+        assert not freshness(con, ds, date(2026, 6, 1)).late  # 2025 not yet due
+
+
+def test_a_monthly_feed_counts_the_months_of_its_landed_files(tmp_path):
+    ds = load_catalog()["air_hourly_readings"]
+    header = ",".join(f.header for f in ds.fields)
+    with duckdb.connect() as con:
+        row = "BZ0001A,2025-11-30 23:00," + ",".join(["1"] * (len(ds.fields) - 2))
+        land(con, ds, FetchedFile("http://portal/air/hourly/BZ0001A_202511.csv",
+                                  f"{header}\n{row}\n".encode(), datetime.now(UTC)), tmp_path)
+        found = freshness(con, ds, date(2026, 1, 5))
+        assert (found.latest, found.expected, found.late) == ("2025-11", "2025-11", False)
+        assert freshness(con, ds, date(2026, 1, 10)).late
