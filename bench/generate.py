@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -82,12 +83,20 @@ def readings_sql(stations: int, years: int, seed: int) -> str:
 def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool = True) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+
+    def say(what: str) -> None:  # progress on stderr: stdout carries the figures
+        print(f"  generate: {what} ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
+
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")  # let COPY stream in parallel
+    if sys.stderr.isatty():  # DuckDB's own progress bar for the long COPY statements
+        con.execute("SET enable_progress_bar = true")
     con.execute(f"CREATE VIEW readings AS {readings_sql(stations, years, seed)}")
+    say(f"{stations} stations x {years} years: Parquet by month into {out / 'parquet'}")
     con.execute(f"COPY (SELECT * FROM readings) TO '{out / 'parquet'}' "
                 "(FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd, OVERWRITE_OR_IGNORE)")
     if csv:
+        say(f"the feed's CSV by month into {out / 'csv'}")
         text = {"station_code", "station_name", "hour"}
         cols = ", ".join(f'{c} AS "{h}"' if c in text else f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\""
                          for c, h in FEED_HEADERS.items())
@@ -102,6 +111,7 @@ def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool =
                           FROM range(1, {stations} + 1) r(n))
                     TO '{out / 'stations.csv'}' (HEADER)""")
     con.close()
+    say(f"{rows:,} readings written")
     return {"rows": rows, "stations": stations, "years": years, "seed": seed,
             "seconds": round(time.monotonic() - started, 1)}
 

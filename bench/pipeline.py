@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -28,6 +29,7 @@ import duckdb
 
 from ingestion import serve_portal
 from orchestration.definitions import build_definitions, execute_selection
+from orchestration.progress import RunProgress
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 TOKEN = "bench-token"
@@ -90,9 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             set_up(settings, args.data)
         started = time.monotonic()
         keys = [m.removeprefix("month=") for m in listed]
+        # as it goes, on stderr (bench.run shows it): each file landed, each load validated,
+        # each asset as it finishes; Dagster's other events are dropped
+        selection = dg.AssetSelection.assets(*AIR_ASSETS)
+        expected = Counter(k.asset_key for k in selection.resolve_checks(defs.resolve_asset_graph()))
+        progress = RunProgress(sys.stderr, open(os.devnull, "w"), expected, echo_info=True)  # noqa: SIM115
         # one run for the range, as a backfill of it runs (the feed's policy: one run per range)
-        result = execute_selection(defs, dg.AssetSelection.assets(*AIR_ASSETS), instance,
-                                   months=(keys[args.first - 1], keys[-1]))
+        result = execute_selection(defs, selection, instance, months=(keys[args.first - 1], keys[-1]),
+                                   progress=progress)
         seconds = time.monotonic() - started
     failed = [f"{e.asset_key.to_user_string()}:{e.check_name}"
               for e in result.get_asset_check_evaluations()

@@ -27,10 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from tqdm import tqdm
 
 from .generate import SIZES, generate
 from .limit import MEMORY_LIMIT, compute
@@ -41,20 +44,27 @@ TARGETS = {"b_over_a": 1.3, "c_over_b": 0.05, "noop_s": 15.0, "peak_rss_mb": 409
 STEPS = {"a": "reference SQL", "b": "pipeline, full", "c": "pipeline, add a month", "d": "pipeline, no-op"}
 
 
-def child(args: list[str]) -> dict:
-    """Run `python -m <args>`; its JSON line, plus its peak RSS (and its children's: dbt)."""
+def child(args: list[str], show: Callable[[str], None] = print) -> dict:
+    """Run `python -m <args>`; its JSON line, plus its peak RSS (and its children's: dbt).
+    What the child says on stderr as it goes (files landed, loads validated, assets done) is
+    shown as it comes, through `show`."""
     started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE, stderr=log,
+    tail: deque[str] = deque(maxlen=60)
+    with tempfile.TemporaryFile("w+") as out:  # the JSON line, after dbt's own output
+        proc = subprocess.Popen([sys.executable, "-m", *args], stdout=out, stderr=subprocess.PIPE,
                                 text=True)
-        out = proc.stdout.read()
+        for line in proc.stderr:
+            tail.append(line)
+            if line.startswith(("  ", "ok ", "WARN", "FAIL", "-- ")):  # progress, not tracebacks
+                show(f"    {line.rstrip()}")
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
         if proc.returncode != 0:
-            log.seek(0)
-            tail = log.read()[-3000:]
-            raise SystemExit(f"bench step {' '.join(args)} failed (exit {proc.returncode}):\n{tail}\n{out}")
-    result = json.loads(out.strip().splitlines()[-1])
+            raise SystemExit(f"bench step {' '.join(args)} failed (exit {proc.returncode}):\n"
+                             f"{''.join(tail)}\n{stdout[-3000:]}")
+    result = json.loads(stdout.strip().splitlines()[-1])
     result["wall_s"] = round(time.monotonic() - started, 2)
     result["peak_rss_mb"] = usage.ru_maxrss // 1024
     return result
@@ -98,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     months = len(months_of(data))
     runs: dict[str, list[dict]] = {step: [] for step in STEPS}
     agreement = None
+    # on a terminal, a bar over the steps; the children's progress lines print above it
+    bar = tqdm(total=args.repeat * len(STEPS), unit="step", disable=not sys.stdout.isatty(),
+               bar_format="{l_bar}{bar}| {n}/{total} steps [{elapsed}<{remaining}]")
+    show = bar.write
     for i in range(args.repeat):
         work = Path(tempfile.mkdtemp(prefix="bazhong-bench-"))
         try:
@@ -106,14 +120,18 @@ def main(argv: list[str] | None = None) -> int:
                                            ("c", ["bench.pipeline"], months, months),
                                            ("d", ["bench.pipeline"], months, months)]:
                 extra = ["--data", str(data), "--work", str(work), "--first", str(first)] if first else []
-                result = child([*module, *extra, "--months", str(n)])
+                show(f"repeat {i + 1}/{args.repeat}  ({step}) {STEPS[step]} …")
+                result = child([*module, *extra, "--months", str(n)], show)
                 runs[step].append(result)
-                print(f"repeat {i + 1}/{args.repeat}  ({step}) {STEPS[step]:<22} {result['seconds']:>8.2f} s"
-                      f"  peak RSS {result['peak_rss_mb']:>5} MB", flush=True)
+                show(f"repeat {i + 1}/{args.repeat}  ({step}) {STEPS[step]:<22} {result['seconds']:>8.2f} s"
+                     f"  peak RSS {result['peak_rss_mb']:>5} MB")
+                bar.update()
             if i == 0:
+                show("comparing the pipeline's daily mart with the reference SQL …")
                 agreement = compare(data, work / "data" / "warehouse.duckdb")
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    bar.close()
     median = {s: statistics.median(r["seconds"] for r in runs[s]) for s in STEPS}
     rss = {s: max(r["peak_rss_mb"] for r in runs[s]) for s in STEPS}
     raw_rows = runs["c"][-1]["rows"]["raw.air_hourly_readings"]

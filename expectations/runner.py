@@ -73,6 +73,13 @@ def _context(root: str):
     return context
 
 
+def forget_contexts() -> None:
+    """Drop the GX contexts (and registered validations) this process holds, for when their
+    folders were replaced underneath it (tests copy a data folder over an earlier copy)."""
+    _context.cache_clear()
+    _registered.clear()
+
+
 def suite_version(suite: gx.ExpectationSuite) -> str:
     """Changes whenever a rule changes, so stored results of an older suite are not reused."""
     rules = sorted(json.dumps(e.configuration.to_json_dict(), sort_keys=True, default=str)

@@ -141,7 +141,7 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path):
     """The whole job, as `make run` runs it: one line per asset on `out` as it finishes, and
     everything else (Dagster's events, dbt's output) in the file at `log_path`."""
     from .definitions import ALL_ASSETS_JOB
-    from .progress import RunProgress, progress_logger
+    from .progress import RunProgress, execute_with_progress
 
     job = defs.resolve_job_def(ALL_ASSETS_JOB)
     checks_per_asset = Counter(k.asset_key for k in defs.resolve_asset_graph().asset_check_keys)
@@ -150,8 +150,7 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path):
         progress = RunProgress(out, log, checks_per_asset)
         # dagster-dbt echoes every dbt line to stdout: into the log file with the rest
         with contextlib.redirect_stdout(log):
-            return job.with_logger_defs({"progress": progress_logger(progress)}).execute_in_process(
-                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}})
+            return execute_with_progress(job, progress, instance=instance, raise_on_error=False)
 
 
 def run(settings: Settings, broken_sample: bool = False) -> int:

@@ -17,6 +17,7 @@ from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
 from .automation import build_automation
+from .progress import RunProgress, execute_with_progress
 from .resources import SourcesResource, VenvDbtCliResource, WarehouseResource
 from .settings import Settings
 
@@ -58,16 +59,20 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 
 def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance: dg.DagsterInstance, *,
                       checks: dg.AssetSelection | None = None,
-                      months: tuple[str, str] | None = None) -> dg.ExecuteInProcessResult:
+                      months: tuple[str, str] | None = None,
+                      progress: RunProgress | None = None) -> dg.ExecuteInProcessResult:
     """One in-process run of the materialize_all job for `assets` and the checks of `checks`
     (by default of the same selection); with `months` (first, last), for that range of the
-    monthly partitions, as a backfill of the range runs (one run per range)."""
+    monthly partitions, as a backfill of the range runs (one run per range). With `progress`,
+    that handler is the run's logger (orchestration/progress.py)."""
     graph = defs.resolve_asset_graph()
     job = defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
         asset_selection=assets.resolve(graph),
         asset_check_selection=(assets if checks is None else checks).resolve_checks(graph))
     tags = {"dagster/asset_partition_range_start": months[0],
             "dagster/asset_partition_range_end": months[1]} if months else None
+    if progress:
+        return execute_with_progress(job, progress, instance=instance, raise_on_error=False, tags=tags)
     return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
 
 

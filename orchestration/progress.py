@@ -29,11 +29,14 @@ class RunProgress(logging.Handler):
     """A logging handler for a Dagster run: prints to `out`, writes every record to `log`.
 
     `expected_checks`: how many checks each asset has in the run, so that an asset's line
-    waits for its checks (the raw GX gate runs in a step after the asset's own)."""
+    waits for its checks (the raw GX gate runs in a step after the asset's own). With
+    `echo_info`, the steps' own INFO messages are printed too (each file landed, each load
+    validated): what a long run (the benchmark's) shows as it goes."""
 
-    def __init__(self, out: TextIO, log: TextIO, expected_checks: dict[dg.AssetKey, int]):
+    def __init__(self, out: TextIO, log: TextIO, expected_checks: dict[dg.AssetKey, int],
+                 echo_info: bool = False):
         super().__init__(level=logging.DEBUG)
-        self.out, self.log, self.expected = out, log, expected_checks
+        self.out, self.log, self.expected, self.echo_info = out, log, expected_checks, echo_info
         self.assets: dict[dg.AssetKey, AssetProgress] = {}
         self.step_started: dict[str, float] = {}
 
@@ -44,6 +47,8 @@ class RunProgress(logging.Handler):
         meta = get_log_record_metadata(record)
         event: dg.DagsterEvent | None = meta["dagster_event"]
         if event is None:
+            if self.echo_info and record.levelno >= logging.INFO and meta["step_key"]:
+                self._print(f"     {meta['orig_message']}")
             return
         if event.event_type == dg.DagsterEventType.STEP_START:
             self.step_started[event.step_key] = time.monotonic()
@@ -91,11 +96,13 @@ class RunProgress(logging.Handler):
         self.out.flush()
 
 
-def progress_logger(handler: RunProgress) -> dg.LoggerDefinition:
+def execute_with_progress(job: dg.JobDefinition, handler: RunProgress, **kwargs) -> dg.ExecuteInProcessResult:
+    """`job.execute_in_process(**kwargs)` with `handler` as the run's only logger."""
     @dg.logger(description="One line per asset as it finishes; every record to the run's log file.")
-    def _logger(_init_context) -> logging.Logger:
+    def progress(_init_context) -> logging.Logger:
         logger = logging.Logger("bazhong.run", level=logging.DEBUG)
         logger.addHandler(handler)
         return logger
 
-    return _logger
+    return job.with_logger_defs({"progress": progress}).execute_in_process(
+        run_config={"loggers": {"progress": {}}}, **kwargs)

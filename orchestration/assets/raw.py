@@ -151,6 +151,8 @@ def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
                 if load_id not in stored:
                     found, rows = validate_load(con, ds, suite, gx_root, load_id)
                     found.failures += quarantine_failures(con, ds, load_id)
+                    context.log.info(f"{ds.id}: validated load {load_id} ({rows} rows): "
+                                     f"{len(found.errors)} errors, {len(found.warnings)} warnings")
                     record(con, run_id=context.op_execution_context.run_id, asset_key=f"raw/{ds.id}",
                            check_name="gx_raw_suite", version=version, partition=load_id,
                            rows=rows, outcome=found)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from expectations.runner import forget_contexts
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
 from orchestration.__main__ import materialize_all
@@ -38,5 +39,6 @@ def pipeline(published) -> Iterator[Pipeline]:
     root = published.root.parent / "copy"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(published.root, root, ignore=shutil.ignore_patterns("run.log"))
+    forget_contexts()  # GX contexts of the last copy, which was at this same path
     with pipeline_at(root) as p:
         yield p
