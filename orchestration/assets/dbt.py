@@ -37,6 +37,12 @@ class LayerTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return next((layer for layer in LAYERS if layer in fqn), "marts")
 
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        tags = dict(super().get_tags(dbt_resource_props))
+        if dbt_resource_props.get("schema") == "marts" and dbt_resource_props["resource_type"] == "model":
+            tags["dagster/kind/gx"] = ""  # each mart has a GX suite besides its dbt tests
+        return tags
+
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         departments = [d for ds in source_datasets(dbt_resource_props) for d in ds.departments]
         return list(dict.fromkeys(d.owner for d in departments)) or [PLATFORM_OWNER]

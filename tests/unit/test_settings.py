@@ -47,15 +47,3 @@ def test_dbt_reads_the_same_names_when_run_by_hand():
     used = set(re.findall(r"env_var\('([A-Z_]+)'", profile + project))
     assert used == {"BAZHONG_DATA_DIR", "BAZHONG_DUCKDB_MEMORY_LIMIT", "BAZHONG_GRID_FACTOR_SCOPE"}
     assert set(re.findall(r"var\('([a-z_]+)'", profile + project)) <= set(Settings(REPO_DIR).dbt_vars())
-
-
-# Reading the environment: os.environ.get / [...] / in os.environ / os.getenv (writes are fine)
-ENV_READ = re.compile(r"os\.getenv\(|os\.environ\.get\(|in os\.environ|os\.environ\[[^\]]+\](?!\s*=[^=])")
-
-
-def test_only_the_settings_module_reads_the_environment():
-    readers = {path.relative_to(REPO_DIR).as_posix()
-               for folder in ["ingestion", "expectations", "publishing", "orchestration", "bench"]
-               for path in (REPO_DIR / folder).rglob("*.py")
-               if ENV_READ.search(path.read_text(encoding="utf-8"))}
-    assert readers == {"orchestration/settings.py"}
