@@ -30,7 +30,7 @@ class RunProgress(logging.Handler):
 
     `expected_checks`: how many checks each asset has in the run, so that an asset's line
     waits for its checks (the raw GX gate runs in a step after the asset's own). With
-    `echo_info`, the steps' own INFO messages are printed too (each file landed, each load
+    `echo_info`, the raw steps' INFO messages are printed too (each file landed, each load
     validated): what a long run (the benchmark's) shows as it goes."""
 
     def __init__(self, out: TextIO, log: TextIO, expected_checks: dict[dg.AssetKey, int],
@@ -47,7 +47,8 @@ class RunProgress(logging.Handler):
         meta = get_log_record_metadata(record)
         event: dg.DagsterEvent | None = meta["dagster_event"]
         if event is None:
-            if self.echo_info and record.levelno >= logging.INFO and meta["step_key"]:
+            raw_step = (meta["step_key"] or "").startswith("raw__")
+            if self.echo_info and raw_step and record.levelno >= logging.INFO:
                 self._print(f"     {meta['orig_message']}")
             return
         if event.event_type == dg.DagsterEventType.STEP_START:
