@@ -101,15 +101,15 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
         print(f"(row counts unavailable: {exc})")
         counts = {}
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    planned = result.dagster_run.asset_selection or materialized
-    not_run = sorted(k.to_user_string() for k in planned - materialized)
+    planned = result.dagster_run.asset_selection or result.job_def.asset_layer.executable_asset_keys
+    not_run = Counter(k.path[0] for k in planned - materialized)  # by layer: what was held back
     evaluations = result.get_asset_check_evaluations()
     fresh = [e for e in evaluations if e.check_name == FRESHNESS_CHECK]
     gate = [e for e in evaluations if e.check_name != FRESHNESS_CHECK]
     failed = [e for e in gate if not e.passed]
     warn = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failed)
-    print(f"\nassets: {len(materialized)} materialized, {len(not_run)} NOT RUN"
-          + (f": {', '.join(not_run)}" if not_run else ""))
+    print(f"\nassets: {len(materialized)} materialized, {sum(not_run.values())} NOT RUN"
+          + (f" ({', '.join(f'{n} {layer}' for layer, n in sorted(not_run.items()))})" if not_run else ""))
     print(f"checks: {len(gate) - len(failed)} passed, {len(failed) - warn} failed, {warn} warnings")
     for e in failed:
         print(f"  {e.severity.value} {e.asset_key.to_user_string()}:{e.check_name}: "

@@ -216,7 +216,7 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
         (100.0, "R")]
 
 
-def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline):
+def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline, capsys):
     snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
     before = snapshot.read_bytes()
 
@@ -250,8 +250,12 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     assert dg.AssetKey(["published", "marts_snapshot"]) not in materialized
     assert snapshot.read_bytes() == before
 
-    # the run stopped at the gate: not one step past it ran
+    # the run stopped at the gate: not one step past it ran, and the summary says so
     assert {e.asset_key.path[0] for e in result.get_asset_materialization_events()} == {"raw"}
+    print_summary(result, pipeline.settings, 1.0)
+    summary = capsys.readouterr().out
+    assert "assets: 1 materialized, " in summary and " NOT RUN (" in summary and "1 published" in summary
+    assert "NOT updated by this run" in summary and "FAILED" in summary
     # nothing lost: both rows are in quarantine with their rule
     assert pipeline.query("SELECT rule, count(*) FROM raw.quarantine GROUP BY rule") == [
         ("unknown_region", 2)]
