@@ -93,13 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         keys = [m.removeprefix("month=") for m in listed]
         # as it goes, on stderr (bench.run shows it): each file landed, each load validated,
-        # each asset as it finishes; Dagster's other events are dropped
+        # each asset as it finishes; Dagster's whole event stream goes to the work folder's log
         selection = dg.AssetSelection.assets(*AIR_ASSETS)
         expected = Counter(k.asset_key for k in selection.resolve_checks(defs.resolve_asset_graph()))
-        progress = RunProgress(sys.stderr, open(os.devnull, "w"), expected, echo_info=True)  # noqa: SIM115
-        # one run for the range, as a backfill of it runs (the feed's policy: one run per range)
-        result = execute_selection(defs, selection, instance, months=(keys[args.first - 1], keys[-1]),
-                                   progress=progress)
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(settings.log_dir / "bench-runs.log", "a", encoding="utf-8") as log:
+            progress = RunProgress(sys.stderr, log, expected, echo_info=True)
+            # one run for the range, as a backfill of it runs (the feed's policy: one run per range)
+            result = execute_selection(defs, selection, instance, progress=progress,
+                                       months=(keys[args.first - 1], keys[-1]))
         seconds = time.monotonic() - started
     failed = [f"{e.asset_key.to_user_string()}:{e.check_name}"
               for e in result.get_asset_check_evaluations()
