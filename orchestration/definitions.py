@@ -16,7 +16,7 @@ from .assets.dbt import build_dbt_assets, dbt_project
 from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
-from .automation import build_automation
+from .automation import build_automation, month_range_tags
 from .progress import RunProgress, execute_with_progress
 from .resources import SourcesResource, VenvDbtCliResource, WarehouseResource
 from .settings import Settings
@@ -69,8 +69,7 @@ def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance:
     job = defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
         asset_selection=assets.resolve(graph),
         asset_check_selection=(assets if checks is None else checks).resolve_checks(graph))
-    tags = {"dagster/asset_partition_range_start": months[0],
-            "dagster/asset_partition_range_end": months[1]} if months else None
+    tags = month_range_tags(list(months)) if months else None
     if progress:
         return execute_with_progress(job, progress, instance=instance, raise_on_error=False, tags=tags)
     return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
