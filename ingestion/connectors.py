@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -108,12 +109,18 @@ class HttpConnector:
         return FetchedFile(url, data, fetched_at)
 
     def list_files(self, dataset_id: str, url: str, token: str | None = None) -> list[str]:
-        """The relative paths an index ({"files": [...]}) lists."""
+        """The relative paths an index ({"files": [...]}) lists; every one must stay under the
+        index's own folder (no absolute URL or path, no '..'), or nothing is fetched."""
         index = self.fetch(dataset_id, url, token)
         try:
-            return list(json.loads(index.data)["files"])
+            names = [str(n) for n in json.loads(index.data)["files"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise FetchError(f"{dataset_id}: {url}: not a file index ({exc})") from exc
+        outside = [n for n in names if not _stays_under_listing(n)]
+        if outside:
+            raise FetchError(f"{dataset_id}: {url}: {len(outside)} listed entr(y/ies) would leave the "
+                             f"listing's folder, e.g. {outside[0][:60]!r}; nothing was fetched")
+        return names
 
     def fetch_listing(self, dataset_id: str, url: str, token: str | None = None,
                       wanted: Callable[[str], bool] | None = None) -> Iterator[FetchedFile]:
@@ -124,6 +131,18 @@ class HttpConnector:
         for name in names:
             if wanted is None or wanted(name):
                 yield self.fetch(dataset_id, f"{base}/{name}", token)
+
+
+def _stays_under_listing(name: str) -> bool:
+    """A relative path below the listing: no scheme, host, absolute path, backslash, '..' or
+    '.' segment, and none hidden behind percent-encoding."""
+    decoded = unquote(name)
+    if not name or decoded != unquote(decoded) or "\\" in decoded or decoded.startswith("/"):
+        return False
+    parts = urlsplit(decoded)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment:
+        return False
+    return all(segment not in {"", ".", ".."} for segment in decoded.split("/"))
 
 
 @dataclass(frozen=True)

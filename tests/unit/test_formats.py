@@ -106,6 +106,27 @@ def test_listing_fetches_each_file_of_an_index(tmp_path):
     assert files[1].data == b"x\n2\n"
 
 
+@pytest.mark.parametrize("entry", ["../../etc/passwd", "/etc/passwd", "http://elsewhere.example/a.csv",
+                                   "%2e%2e/secret.csv", "a/../../b.csv", "a\\..\\b.csv", "./a.csv",
+                                   "%252e%252e/x.csv"])
+def test_a_listing_entry_outside_the_listing_s_folder_fetches_nothing(tmp_path, entry):
+    (tmp_path / "air").mkdir()
+    (tmp_path / "air" / "index.json").write_text(json.dumps({"files": ["a.csv", entry]}))
+    (tmp_path / "air" / "a.csv").write_text("x\n1\n")
+    (tmp_path / "secret.csv").write_text("do not fetch\n")
+    with serve_portal(root=tmp_path) as url, pytest.raises(FetchError, match="leave the listing's folder"):
+        list(HttpConnector(attempts=1).fetch_listing("air", f"{url}/air/index.json"))
+
+
+def test_listing_entries_in_subfolders_are_fine(tmp_path):
+    (tmp_path / "air" / "month=2025-01").mkdir(parents=True)
+    (tmp_path / "air" / "index.json").write_text(json.dumps({"files": ["month=2025-01/data_0.csv"]}))
+    (tmp_path / "air" / "month=2025-01" / "data_0.csv").write_text("x\n1\n")
+    with serve_portal(root=tmp_path) as url:
+        (f,) = HttpConnector(attempts=1).fetch_listing("air", f"{url}/air/index.json")
+    assert f.data == b"x\n1\n"
+
+
 def _land_sample(dataset_id: str, relative: str, tmp_path):
     ds = load_catalog()[dataset_id]
     data = (SAMPLE_DATA_DIR / relative).read_bytes()
