@@ -49,11 +49,26 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
             pq.write_table(with_descriptions(table, docs.get(name), name),
                            parquet_tmp / f"{name}.parquet", compression="zstd")
             # DuckDB writes UTF-8 without a BOM; a header row, comma-separated, RFC 4180 quoting
-            con.execute(f"COPY \"{name}\" TO '{csv_tmp / f'{name}.csv'}' (HEADER, DELIMITER ',')")
+            con.execute(f"COPY ({csv_select(con, name)}) TO '{csv_tmp / f'{name}.csv'}' "
+                        "(HEADER, DELIMITER ',')")
             counts[name] = table.num_rows
     replace_dir(parquet_tmp, publish_dir / "parquet")
     replace_dir(csv_tmp, publish_dir / "csv")
     return counts
+
+
+# A text cell a spreadsheet would run as a formula (OWASP, CSV injection) gets a leading
+# apostrophe in the CSV, so Excel and LibreOffice show it as text. Numbers stay numbers.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def csv_select(con, table: str) -> str:
+    """SELECT of `table` for the CSV export, its text columns neutralised (FORMULA_START)."""
+    columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                          "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+    neutral = """CASE WHEN regexp_matches("{c}", '{start}') THEN '''' || "{c}" ELSE "{c}" END AS "{c}" """
+    cells = [neutral.format(c=c, start=FORMULA_START) if t == "VARCHAR" else f'"{c}"' for c, t in columns]
+    return f'SELECT {", ".join(cells)} FROM "{table}"'
 
 
 def _structure() -> tuple[model.DataStructureDefinition, model.DataflowDefinition]:
