@@ -106,6 +106,8 @@ class Dataset:
     # by month, and a run for some months fetches only their files
     month_in_name: str | None = None
     first_month: str | None = None
+    # how long one file (one page) may take to arrive, whole; unset: the catalog's default
+    fetch_deadline_seconds: float | None = None
 
     @property
     def monthly(self) -> bool:
@@ -125,6 +127,10 @@ class Dataset:
     @property
     def owners(self) -> list[str]:
         return [d.owner for d in self.departments]
+
+    @property
+    def fetch_deadline(self) -> float:
+        return float(self.fetch_deadline_seconds or _catalog_yaml()["fetch_deadline_seconds"])
 
     @property
     def cycle(self) -> UpdateCycle:

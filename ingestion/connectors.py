@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,13 @@ class FetchedFile:
 @dataclass(frozen=True)
 class HttpConnector:
     """GET a URL with bounded timeouts, retrying 429/5xx and connection failures with
-    exponential backoff (honouring Retry-After up to `max_backoff`)."""
+    exponential backoff (honouring Retry-After up to `max_backoff`). `read_timeout` bounds
+    each read; `deadline` bounds the whole body, so a server dripping bytes cannot hold a
+    fetch (or a run) for ever."""
 
     connect_timeout: float = 5.0
     read_timeout: float = 60.0
+    deadline: float = 300.0
     attempts: int = 4
     backoff: float = 1.0
     max_backoff: float = 30.0
@@ -56,19 +60,20 @@ class HttpConnector:
             if token:
                 session.headers["Authorization"] = f"Bearer {token}"
             for attempt in range(1, self.attempts + 1):
-                response = None
+                response, started, body = None, time.monotonic(), None
                 try:
-                    response = session.get(url, timeout=(self.connect_timeout, self.read_timeout))
-                except (requests.ConnectionError, requests.Timeout) as exc:
+                    response = session.get(url, timeout=(self.connect_timeout, self.read_timeout),
+                                           stream=True)
+                    if response.status_code == 200:
+                        body = self._body(dataset_id, url, response, started)
+                # a body cut short or stalled mid-way (urllib3's errors: the body is read raw)
+                # is retried like a failed connection
+                except (requests.ConnectionError, requests.Timeout,
+                        requests.exceptions.ChunkedEncodingError, urllib3.exceptions.HTTPError) as exc:
                     last = f"{type(exc).__name__}: {exc}"
                 else:
-                    if response.status_code == 200:
-                        if len(response.content) > self.max_bytes:
-                            raise FetchError(
-                                f"{dataset_id}: {url}: response of {len(response.content)} bytes "
-                                f"exceeds the {self.max_bytes}-byte limit"
-                            )
-                        return FetchedFile(url, response.content, datetime.now(UTC))
+                    if body is not None:
+                        return FetchedFile(url, body, datetime.now(UTC))
                     last = f"HTTP {response.status_code} {response.reason}"
                     if response.status_code == 401:
                         sent = "a token" if token else "no token"
@@ -82,6 +87,23 @@ class HttpConnector:
                                 attempt, self.attempts - 1, delay)
                     time.sleep(delay)
         raise FetchError(f"{dataset_id}: {url}: failed after {self.attempts} attempts; last: {last}")
+
+    def _body(self, dataset_id: str, url: str, response: requests.Response, started: float) -> bytes:
+        """The whole body, within `max_bytes` and `deadline` (counted from the request)."""
+        chunks, size = [], 0
+        with response:
+            # read1: what has arrived (up to 64 KiB), so a slow drip is seen between reads
+            while chunk := response.raw.read1(1 << 16, decode_content=True):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{dataset_id}: {url}: response exceeds the {self.max_bytes}-byte "
+                                     "limit; nothing was landed")
+                if time.monotonic() - started > self.deadline:
+                    raise FetchError(f"{dataset_id}: {url}: the body took longer than the "
+                                     f"{self.deadline:g}-s deadline ({size} bytes received; "
+                                     "fetch_deadline_seconds in sources.yml); nothing was landed")
+                chunks.append(chunk)
+        return b"".join(chunks)
 
     def fetch_pages(self, dataset_id: str, url: str, token: str | None = None,
                     page_size: int = 100, max_pages: int = 10_000) -> FetchedFile:

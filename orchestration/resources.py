@@ -96,7 +96,7 @@ class SourcesResource(dg.ConfigurableResource):
             raise FetchError(f"{ds.id}: no portal URL. Set BAZHONG_PORTAL_URL, or start through "
                              "`make run` / `make ui`, which serve the bundled sample on loopback")
         http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
-                             read_timeout=self.read_timeout_seconds,
+                             read_timeout=self.read_timeout_seconds, deadline=ds.fetch_deadline,
                              attempts=self.attempts, backoff=self.backoff_seconds)
         token = self.portal_token if ds.auth == "token" else None
         return http, ds.resolve_url(self.portal_url or ""), token

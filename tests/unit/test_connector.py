@@ -1,6 +1,8 @@
 """HTTP connector against a real loopback server (pytest-httpserver): retries and errors."""
 
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from werkzeug import Response
@@ -66,3 +68,68 @@ def test_read_timeout_is_bounded_and_retried(httpserver):
 def test_connection_refused_is_retried_then_reported():
     with pytest.raises(FetchError, match="failed after 3 attempts.*ConnectionError"):
         FAST.fetch("demo", "http://127.0.0.1:9/nothing-listens-here")
+
+
+class _Drip(BaseHTTPRequestHandler):
+    """Sends a 20-byte body one byte every 0.2 s: each read is quick, the whole is slow."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "20")
+        self.end_headers()
+        for _ in range(20):
+            self.wfile.write(b"x")
+            self.wfile.flush()
+            time.sleep(0.2)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_server_dripping_bytes_meets_the_overall_deadline():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/slow.csv"
+        connector = HttpConnector(attempts=1, connect_timeout=1, read_timeout=1, deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"slow\.csv: the body took longer than the 1-s deadline"):
+            connector.fetch("demo", url)
+        assert time.monotonic() - started < 2.5  # not the 4 s the whole drip takes
+        assert HttpConnector(attempts=1, read_timeout=1, deadline=10).fetch("demo", url).data == b"x" * 20
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _CutShort(BaseHTTPRequestHandler):
+    """Promises 20 bytes, sends 5, hangs up."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "20")
+        self.end_headers()
+        self.wfile.write(b"12345")
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_body_cut_short_is_retried_then_reported_with_the_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CutShort)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/short.csv"
+        with pytest.raises(FetchError, match=r"demo: .*short\.csv: failed after 3 attempts; last: \w+"):
+            FAST.fetch("demo", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_dataset_has_a_fetch_deadline_from_the_catalog():
+    from ingestion import load_catalog
+
+    assert all(0 < ds.fetch_deadline <= 3600 for ds in load_catalog().values())
