@@ -21,7 +21,7 @@ from .catalog import LOAD_COLUMNS, Dataset
 from .connectors import FetchedFile
 from .contract import apply_contract
 from .contract_sql import land_csv_sql
-from .parsers import LoadError, parse
+from .parsers import LoadError, parse, refuse_html
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     load_id = make_load_id(ds, fetched.fetched_at, sha256)
     log_row = [load_id, ds.id, fetched.uri, sha256, str(archive_path), fetched.fetched_at]
     try:
+        refuse_html(fetched.data, ds.format, dataset_id=ds.id, uri=fetched.uri)
         if ds.landing == "duckdb":
             landed_in_sql = _land_sql(con, ds, fetched, archive_path, load_id, sha256, log_row)
             if landed_in_sql:

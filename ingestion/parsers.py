@@ -211,3 +211,12 @@ def parse(data: bytes, fmt: str, encoding: str, *, dataset_id: str, uri: str) ->
     except KeyError:
         raise LoadError(f"{dataset_id}: no parser for format {fmt!r}") from None
     return parser(data, encoding, dataset_id=dataset_id, uri=uri)
+
+
+def refuse_html(data: bytes, fmt: str, *, dataset_id: str, uri: str) -> None:
+    """An HTML page where a data file was expected (a login, error or maintenance page served
+    with HTTP 200) is said to be one, not reported as bytes in the wrong encoding."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        raise LoadError(f"{dataset_id}: {uri}: the source answered with an HTML page, not {fmt} "
+                        "(a login, error or maintenance page?); nothing was landed")

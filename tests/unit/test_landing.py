@@ -224,3 +224,11 @@ def test_sql_contract_hands_files_with_blank_lines_to_the_python_contract(tmp_pa
     sql, python = land_both(tmp_path, AIR_HEADER + AIR_ROWS[0] + "\n\n" + AIR_ROWS[3] + "\n")
     assert sql == python
     assert [r[0] for r in sql[2]] == [4]  # the file's line, blank line counted
+
+
+@pytest.mark.parametrize("dataset", ["waste_domestic_waste", "air_hourly_readings"])  # Python and SQL landing
+def test_an_html_page_served_as_the_file_is_named_as_one(con, tmp_path, dataset):
+    page = "<!DOCTYPE html>\n<html><head><title>系统维护</title></head><body>维护中</body></html>\n"
+    with pytest.raises(LoadError, match="answered with an HTML page, not csv"):
+        land(con, load_catalog()[dataset], fetched(page, encoding="gb18030"), tmp_path)
+    assert con.execute("SELECT status FROM raw.load_log").fetchall() == [("failed",)]  # recorded
