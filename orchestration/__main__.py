@@ -32,6 +32,7 @@ from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
 from publishing import SNAPSHOT_NAME, read_manifest
 
+from .recovery import process_tags, recover_crashed_runs, wait_for_writer
 from .settings import (
     DBT_PROJECT_DIR,
     REPO_DIR,
@@ -137,23 +138,26 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
           f"(run id {result.run_id}; history in `make ui`)")
 
 
-def materialize_all(defs, instance, out: TextIO, log_path: Path):
-    """The whole job, as `make run` runs it: one line per asset on `out` as it finishes, and
-    everything else (Dagster's events, dbt's output) in the file at `log_path`."""
-    from .definitions import ALL_ASSETS_JOB
-    from .progress import RunProgress, execute_with_progress
+def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | None = None):
+    """The whole job (or one layer of it, a Dagster group), as `make run` runs it: one line per
+    asset on `out` as it finishes, and everything else (Dagster's events, dbt's output) in the
+    file at `log_path`. The run carries this process's pid (orchestration/recovery.py)."""
+    import dagster as dg
 
-    job = defs.resolve_job_def(ALL_ASSETS_JOB)
-    checks_per_asset = Counter(k.asset_key for k in defs.resolve_asset_graph().asset_check_keys)
+    from .definitions import execute_selection
+    from .progress import RunProgress
+
+    selection = dg.AssetSelection.groups(layer) if layer else dg.AssetSelection.all()
+    checks = selection.resolve_checks(defs.resolve_asset_graph())
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:
-        progress = RunProgress(out, log, checks_per_asset)
+        progress = RunProgress(out, log, Counter(k.asset_key for k in checks))
         # dagster-dbt echoes every dbt line to stdout: into the log file with the rest
         with contextlib.redirect_stdout(log):
-            return execute_with_progress(job, progress, instance=instance, raise_on_error=False)
+            return execute_selection(defs, selection, instance, progress=progress, tags=process_tags())
 
 
-def run(settings: Settings, broken_sample: bool = False) -> int:
+def run(settings: Settings, broken_sample: bool = False, layer: str | None = None) -> int:
     import dagster as dg
 
     prepare_dagster_home(settings)
@@ -163,16 +167,27 @@ def run(settings: Settings, broken_sample: bool = False) -> int:
         started = time.monotonic()
         defs = build_definitions(settings)
         log_path = settings.log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        print(f"materializing every asset: one line per asset as it finishes; full log in {log_path}")
         with dg.DagsterInstance.get() as instance:
-            result = materialize_all(defs, instance, sys.stdout, log_path)
+            recover_crashed_runs(instance)
+            try:
+                wait_for_writer(instance, settings.writer_wait_seconds)
+            except RuntimeError as exc:
+                print(f"NOT STARTED: {exc}", file=sys.stderr)
+                return 2
+            print(f"materializing {f'the {layer} layer' if layer else 'every asset'}: one line per "
+                  f"asset as it finishes; full log in {log_path}")
+            result = materialize_all(defs, instance, sys.stdout, log_path, layer)
         print_summary(result, settings, time.monotonic() - started, log_path)
     return 0 if result.success else 1
 
 
 def ui(settings: Settings, port: int) -> int:
     """`dagster dev`: the web UI and the daemon that runs schedules, sensors and queued runs."""
+    import dagster as dg
+
     prepare_dagster_home(settings)
+    with dg.DagsterInstance.get() as instance:
+        recover_crashed_runs(instance)
     with portal_for(settings):
         dagster = Path(sys.executable).parent / "dagster"
         cmd = [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
@@ -183,6 +198,7 @@ def ui(settings: Settings, port: int) -> int:
     return 0
 
 
+LAYERS = ["raw", "reference", "staging", "intermediate", "marts", "published"]
 GOLDEN_SEED = DBT_PROJECT_DIR / "seeds" / "golden_row_counts.csv"
 
 
@@ -221,13 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--broken-sample", action="store_true",
                             help="serve the sample with the files of sample_data/broken/ in "
                                  "place: the run stops at the quality gate")
+    run_parser.add_argument("--layer", choices=LAYERS,
+                            help="only this layer's assets (a Dagster group) and their checks")
     ui_parser = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
     ui_parser.add_argument("--port", type=int, default=3000)
     sub.add_parser("golden-counts", help="record rows per mart and year in seeds/golden_row_counts.csv")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
-        return run(settings, args.broken_sample)
+        return run(settings, args.broken_sample, args.layer)
     if args.command == "golden-counts":
         return golden_counts(settings)
     return ui(settings, args.port)

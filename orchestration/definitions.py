@@ -60,7 +60,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance: dg.DagsterInstance, *,
                       checks: dg.AssetSelection | None = None,
                       months: tuple[str, str] | None = None,
-                      progress: RunProgress | None = None) -> dg.ExecuteInProcessResult:
+                      progress: RunProgress | None = None,
+                      tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
     """One in-process run of the materialize_all job for `assets` and the checks of `checks`
     (by default of the same selection); with `months` (first, last), for that range of the
     monthly partitions, as a backfill of the range runs (one run per range). With `progress`,
@@ -69,7 +70,7 @@ def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance:
     job = defs.resolve_job_def(ALL_ASSETS_JOB).get_subset(
         asset_selection=assets.resolve(graph),
         asset_check_selection=(assets if checks is None else checks).resolve_checks(graph))
-    tags = month_range_tags(list(months)) if months else None
+    tags = {**(tags or {}), **(month_range_tags(list(months)) if months else {})}
     if progress:
         return execute_with_progress(job, progress, instance=instance, raise_on_error=False, tags=tags)
     return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)

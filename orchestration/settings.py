@@ -12,6 +12,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
 | BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
+| BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
 """
 
@@ -50,6 +51,7 @@ class Settings:
     duckdb_memory_limit: str = "3GB"
     grid_factor_scope: str = "provincial"
     automation: bool = False
+    writer_wait_seconds: float = 600.0
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -71,6 +73,7 @@ class Settings:
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
             automation=automation == "on",
+            writer_wait_seconds=float(env.get("BAZHONG_WRITER_WAIT_SECONDS", "600")),
         )
 
     @property
