@@ -1,7 +1,9 @@
 """HTTP connector against a real loopback server (pytest-httpserver): retries and errors."""
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -70,63 +72,53 @@ def test_connection_refused_is_retried_then_reported():
         FAST.fetch("demo", "http://127.0.0.1:9/nothing-listens-here")
 
 
-class _Drip(BaseHTTPRequestHandler):
-    """Sends a 20-byte body one byte every 0.2 s: each read is quick, the whole is slow."""
+@contextlib.contextmanager
+def serving(send_body) -> Iterator[str]:
+    """A loopback server whose GET promises a 20-byte body and sends it with `send_body(wfile)`
+    (pytest-httpserver cannot drip or cut a body); yields its base URL."""
 
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", "20")
-        self.end_headers()
-        for _ in range(20):
-            self.wfile.write(b"x")
-            self.wfile.flush()
-            time.sleep(0.2)
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "20")
+            self.end_headers()
+            send_body(self.wfile)
+            self.close_connection = True
 
-    def log_message(self, *args):
-        pass
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def drip(wfile):  # one byte every 0.2 s: each read is quick, the whole is slow
+    for _ in range(20):
+        wfile.write(b"x")
+        wfile.flush()
+        time.sleep(0.2)
 
 
 def test_a_server_dripping_bytes_meets_the_overall_deadline():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/slow.csv"
+    with serving(drip) as base:
+        url = f"{base}/slow.csv"
         connector = HttpConnector(attempts=1, connect_timeout=1, read_timeout=1, deadline=1.0)
         started = time.monotonic()
         with pytest.raises(FetchError, match=r"slow\.csv: the body took longer than the 1-s deadline"):
             connector.fetch("demo", url)
         assert time.monotonic() - started < 2.5  # not the 4 s the whole drip takes
         assert HttpConnector(attempts=1, read_timeout=1, deadline=10).fetch("demo", url).data == b"x" * 20
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _CutShort(BaseHTTPRequestHandler):
-    """Promises 20 bytes, sends 5, hangs up."""
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", "20")
-        self.end_headers()
-        self.wfile.write(b"12345")
-        self.wfile.flush()
-        self.close_connection = True
-
-    def log_message(self, *args):
-        pass
 
 
 def test_a_body_cut_short_is_retried_then_reported_with_the_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CutShort)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/short.csv"
-        with pytest.raises(FetchError, match=r"demo: .*short\.csv: failed after 3 attempts; last: \w+"):
-            FAST.fetch("demo", url)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(lambda wfile: wfile.write(b"12345")) as base, \
+            pytest.raises(FetchError, match=r"demo: .*short\.csv: failed after 3 attempts; last: \w+"):
+        FAST.fetch("demo", f"{base}/short.csv")
 
 
 def test_every_dataset_has_a_fetch_deadline_from_the_catalog():
