@@ -1,8 +1,8 @@
 # Two commands do everything on a fresh machine (Python 3.11, pip, make, gcc):
 #   make run    build the environment, materialize every asset on the bundled sample data
-#   make test   build the environment, run the whole test suite (includes dbt build)
-# Others: make ui (Dagster UI on 127.0.0.1:3000), make bench (pipeline vs plain DuckDB; SIZE=1M|10M|100M),
-#         make lock, make catalog, make lint, make clean.
+#   make test   build the environment, run the test tiers: tests/unit, tests/integration, tests/bench
+# Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make bench (pipeline vs plain DuckDB;
+#         SIZE=1M|10M|100M), make lint (ruff, import contracts), make lock, make catalog, make clean.
 
 PYTHON ?= python3.11
 VENV := .venv
