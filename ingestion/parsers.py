@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -59,6 +61,11 @@ def parse_csv(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Parse
 # --- XLSX statistical reports (统计报表) --------------------------------------------------
 
 MAX_XLSX_UNCOMPRESSED = 64 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs
+# A 统计报表 is a few hundred rows by a few dozen columns: a sheet (or a merged range) that
+# claims more is refused before a grid is built (a 6 KB file with one cell at XFD1048576
+# would otherwise ask for 17 billion cells).
+MAX_XLSX_ROWS = 100_000
+MAX_XLSX_COLUMNS = 500
 NOTE_PREFIXES = ("注", "说明", "备注", "资料来源", "数据来源", "填报说明", "注：", "注:")
 
 
@@ -88,7 +95,14 @@ def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Pars
     if size > MAX_XLSX_UNCOMPRESSED:
         raise LoadError(f"{dataset_id}: {uri}: .xlsx unpacks to {size} bytes, over the "
                         f"{MAX_XLSX_UNCOMPRESSED}-byte limit")
-    sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    try:
+        _check_extent(data, dataset_id=dataset_id, uri=uri)
+        sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError,
+            OSError) as exc:
+        # e.g. members whose declared sizes or checksums lie, or a workbook part missing
+        raise LoadError(f"{dataset_id}: {uri}: the .xlsx cannot be read ({type(exc).__name__}: "
+                        f"{str(exc)[:200]})") from exc
     grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     for merged in sheet.merged_cells.ranges:  # every cell of a merge carries its value
         value = grid[merged.min_row - 1][merged.min_col - 1]
@@ -129,6 +143,36 @@ def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Pars
             continue  # a note row under the table
         rows.append((index + 1, cells))
     return ParsedTable(headers=headers, rows=rows, position="row")
+
+
+# a cell (r="B7"), the sheet's dimension or a merged range (ref="A1:XFD1048576")
+_CELL_REF = re.compile(rb'<(?:c|dimension|mergeCell)\b[^>]*?\b(?:r|ref)='
+                       rb'"(([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(data: bytes, *, dataset_id: str, uri: str) -> None:
+    """Refuse a workbook whose cells, dimension or merged ranges reach past the limits, read
+    from the sheets' XML before openpyxl builds anything (openpyxl makes an object for every
+    cell of a merged range: one range to XFD1048576 is 17 billion of them)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            for match in _CELL_REF.finditer(archive.read(name)):
+                ref, col_a, row_a, col_b, row_b = match.groups()
+                rows = max(int(row_a), int(row_b or 0))
+                columns = max(_column_number(col_a), _column_number(col_b or b"A"))
+                if rows > MAX_XLSX_ROWS or columns > MAX_XLSX_COLUMNS:
+                    raise LoadError(f"{dataset_id}: {uri}: {name} refers to {ref.decode()} (row {rows}, "
+                                    f"column {columns}): over the {MAX_XLSX_ROWS}-row / "
+                                    f"{MAX_XLSX_COLUMNS}-column limit of a report")
 
 
 def _looks_numeric(text: str) -> bool:

@@ -1,6 +1,9 @@
 """Parsers and fetch modes for the formats departments publish, each on a small real file."""
 
+import io
 import json
+import time
+import zipfile
 from datetime import UTC, datetime
 
 import duckdb
@@ -33,6 +36,54 @@ def test_xlsx_zip_bomb_and_non_xlsx_are_refused(monkeypatch):
         parse_xlsx(XLSX, "utf-8", dataset_id="d", uri="u")
     with pytest.raises(LoadError, match="not an .xlsx file"):
         parse_xlsx(b"year,region\n", "utf-8", dataset_id="d", uri="u")
+
+
+def _workbook(sheet_xml_change=lambda xml: xml) -> bytes:
+    """A small report workbook; `sheet_xml_change` edits its sheet XML as a hostile file would
+    (openpyxl itself would build every cell of a huge merge while writing it)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["年份", "县区", "装机容量(万千瓦)"])
+    book.active.append([2024, "巴州区", 1.5])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            dst.writestr(item, sheet_xml_change(body) if item.filename.endswith("sheet1.xml") else body)
+    return out.getvalue()
+
+
+MERGE = b"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"%s\"/></mergeCells>"
+
+
+@pytest.mark.parametrize("change, ref", [
+    (lambda x: x.replace(b"</row></sheetData>", b'</row><row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                         b"<is><t>x</t></is></c></row></sheetData>"), "XFD1048576"),
+    (lambda x: x.replace(b"</sheetData>", MERGE % b"D1:XFD1048576"), "D1:XFD1048576"),
+    (lambda x: x.replace(b"</sheetData>", MERGE % b"D1:D200000"), "D1:D200000"),
+])
+def test_a_tiny_xlsx_claiming_a_huge_sheet_is_refused_before_any_grid_is_built(change, ref):
+    data = _workbook(change)
+    assert len(data) < 20_000
+    started = time.monotonic()
+    with pytest.raises(LoadError, match=f"d: u: xl/worksheets/sheet1.xml refers to {ref} .*over the "
+                                        "100000-row / 500-column limit"):
+        parse_xlsx(data, "utf-8", dataset_id="d", uri="u")
+    assert time.monotonic() - started < 5
+    assert parse_xlsx(_workbook(), "utf-8", dataset_id="d", uri="u").rows  # the plain report reads
+
+
+def test_an_xlsx_whose_zip_lies_is_a_clear_load_error():
+    data = bytearray(_workbook())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    data[start + 5] ^= 0xFF  # damage the compressed sheet: its CRC no longer matches
+    with pytest.raises(LoadError, match="d: u: the .xlsx cannot be read"):
+        parse_xlsx(bytes(data), "utf-8", dataset_id="d", uri="u")
 
 
 def test_json_pages_records_numbered_across_pages():
