@@ -108,6 +108,8 @@ class Dataset:
     first_month: str | None = None
     # how long one file (one page) may take to arrive, whole; unset: the catalog's default
     fetch_deadline_seconds: float | None = None
+    # hosts (host[:port]) a redirect may lead to besides the url's own
+    redirect_hosts: tuple[str, ...] = ()
 
     @property
     def monthly(self) -> bool:
@@ -159,7 +161,9 @@ class Dataset:
 def _parse_dataset(entry: dict) -> Dataset:
     fields = tuple(Field(**f) for f in entry.pop("fields"))
     ds = Dataset(
-        **{k: v for k, v in entry.items() if k not in {"natural_key", "regions", "feeds", "warn_rules"}},
+        **{k: v for k, v in entry.items()
+           if k not in {"natural_key", "regions", "feeds", "warn_rules", "redirect_hosts"}},
+        redirect_hosts=tuple(entry.get("redirect_hosts", ())),
         natural_key=tuple(entry.get("natural_key", ())),
         regions=tuple(str(r) for r in entry.get("regions", ())),
         feeds=tuple(entry.get("feeds", ())),

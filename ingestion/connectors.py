@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 import urllib3
@@ -25,9 +25,10 @@ class FetchError(Exception):
 
 @dataclass(frozen=True)
 class FetchedFile:
-    uri: str
+    uri: str  # what the catalog names: the source's identity
     data: bytes
     fetched_at: datetime
+    final_uri: str | None = None  # where the bytes came from, when redirects led elsewhere
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class HttpConnector:
     connect_timeout: float = 5.0
     read_timeout: float = 60.0
     deadline: float = 300.0
+    # hosts (host[:port]) a redirect may lead to besides the URL's own; 5 redirects at most
+    redirect_hosts: tuple[str, ...] = ()
+    max_redirects: int = 5
     attempts: int = 4
     backoff: float = 1.0
     max_backoff: float = 30.0
@@ -62,8 +66,7 @@ class HttpConnector:
             for attempt in range(1, self.attempts + 1):
                 response, started, body = None, time.monotonic(), None
                 try:
-                    response = session.get(url, timeout=(self.connect_timeout, self.read_timeout),
-                                           stream=True)
+                    response, final = self._get(session, dataset_id, url)
                     if response.status_code == 200:
                         body = self._body(dataset_id, url, response, started)
                 # a body cut short or stalled mid-way (urllib3's errors: the body is read raw)
@@ -73,7 +76,7 @@ class HttpConnector:
                     last = f"{type(exc).__name__}: {exc}"
                 else:
                     if body is not None:
-                        return FetchedFile(url, body, datetime.now(UTC))
+                        return FetchedFile(url, body, datetime.now(UTC), None if final == url else final)
                     last = f"HTTP {response.status_code} {response.reason}"
                     if response.status_code == 401:
                         sent = "a token" if token else "no token"
@@ -87,6 +90,28 @@ class HttpConnector:
                                 attempt, self.attempts - 1, delay)
                     time.sleep(delay)
         raise FetchError(f"{dataset_id}: {url}: failed after {self.attempts} attempts; last: {last}")
+
+    def _get(self, session: requests.Session, dataset_id: str, url: str) -> tuple[requests.Response, str]:
+        """GET, following redirects only to the URL's own host (or one in `redirect_hosts`);
+        returns the response and the URL it came from."""
+        home = urlsplit(url).netloc
+        allowed = {home, *self.redirect_hosts}
+        for _ in range(self.max_redirects + 1):
+            # the token goes to the configured host only
+            elsewhere = {"Authorization": None} if urlsplit(url).netloc != home else None
+            response = session.get(url, timeout=(self.connect_timeout, self.read_timeout), stream=True,
+                                   allow_redirects=False, headers=elsewhere)
+            if not response.is_redirect:
+                return response, url
+            target = urljoin(url, response.headers["Location"])
+            response.close()
+            if urlsplit(target).netloc not in allowed:
+                raise FetchError(f"{dataset_id}: {url}: redirected to another host "
+                                 f"({urlsplit(target).netloc!r}); not followed. If the department "
+                                 "really moved, set the new url, or add the host to the dataset's "
+                                 "redirect_hosts in sources.yml")
+            url = target
+        raise FetchError(f"{dataset_id}: {url}: more than {self.max_redirects} redirects")
 
     def _body(self, dataset_id: str, url: str, response: requests.Response, started: float) -> bytes:
         """The whole body, within `max_bytes` and `deadline` (counted from the request)."""

@@ -39,9 +39,12 @@ CREATE TABLE IF NOT EXISTS raw.load_log (
     rows_landed INTEGER NOT NULL,
     rows_quarantined INTEGER NOT NULL,
     status VARCHAR NOT NULL CHECK (status IN ('landed', 'failed')),
+    final_uri VARCHAR,
     error VARCHAR,
     CHECK (status = 'failed' OR rows_received = rows_landed + rows_quarantined)
 );
+-- where the bytes came from after redirects (NULL: from source_uri); warehouses made before it
+ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS final_uri VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.quarantine (
     load_id VARCHAR NOT NULL,
     dataset_id VARCHAR NOT NULL,
@@ -130,7 +133,7 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
 
     archive_path = archive(fetched.data, sha256, ds, archive_dir)
     load_id = make_load_id(ds, fetched.fetched_at, sha256)
-    log_row = [load_id, ds.id, fetched.uri, sha256, str(archive_path), fetched.fetched_at]
+    log_row = [load_id, ds.id, fetched.uri, fetched.final_uri, sha256, str(archive_path), fetched.fetched_at]
     try:
         refuse_html(fetched.data, ds.format, dataset_id=ds.id, uri=fetched.uri)
         if ds.landing == "duckdb":
@@ -143,9 +146,9 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
             ds, parse(fetched.data, ds.format, ds.encoding, dataset_id=ds.id, uri=fetched.uri),
             fetched.uri)
     except LoadError as exc:
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
                     "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status, error) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'failed', ?)",
+                    "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'failed', ?)",
                     [*log_row, str(exc)])
         raise
 
@@ -171,9 +174,9 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
     try:
         con.execute(f"INSERT INTO {ds.raw_table} BY NAME SELECT * FROM landing_rows")
         con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM quarantine_rows")
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
                     "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
+                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
                     [*log_row, result.received, len(result.landed), len(result.rejected)])
         con.execute("COMMIT")
     except BaseException:
@@ -199,9 +202,9 @@ def _land_sql(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
         if counts is None:
             con.execute("ROLLBACK")
             return None
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, "
+        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
                     "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')", [*log_row, *counts])
+                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')", [*log_row, *counts])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

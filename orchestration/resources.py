@@ -97,6 +97,7 @@ class SourcesResource(dg.ConfigurableResource):
                              "`make run` / `make ui`, which serve the bundled sample on loopback")
         http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
                              read_timeout=self.read_timeout_seconds, deadline=ds.fetch_deadline,
+                             redirect_hosts=ds.redirect_hosts,
                              attempts=self.attempts, backoff=self.backoff_seconds)
         token = self.portal_token if ds.auth == "token" else None
         return http, ds.resolve_url(self.portal_url or ""), token

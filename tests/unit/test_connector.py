@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from ingestion import FetchError, HttpConnector
@@ -125,3 +126,31 @@ def test_every_dataset_has_a_fetch_deadline_from_the_catalog():
     from ingestion import load_catalog
 
     assert all(0 < ds.fetch_deadline <= 3600 for ds in load_catalog().values())
+
+
+def test_a_redirect_is_followed_within_the_host_and_the_final_url_recorded(httpserver):
+    httpserver.expect_request("/old/data.csv").respond_with_data(
+        "", status=302, headers={"Location": "/new/data.csv"})
+    httpserver.expect_request("/new/data.csv").respond_with_data("x\n1\n")
+    fetched = FAST.fetch("demo", httpserver.url_for("/old/data.csv"), token="t")
+    assert fetched.data == b"x\n1\n"
+    assert fetched.uri.endswith("/old/data.csv") and fetched.final_uri.endswith("/new/data.csv")
+
+
+def test_a_redirect_to_another_host_is_not_followed_unless_the_catalog_allows_it(httpserver):
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/data.csv").respond_with_data("x\n2\n")
+        target = other.url_for("/data.csv")
+        httpserver.expect_request("/data.csv").respond_with_data("", status=301, headers={"Location": target})
+        with pytest.raises(FetchError, match=r"redirected to another host .*redirect_hosts"):
+            FAST.fetch("demo", httpserver.url_for("/data.csv"), token="secret")
+        assert other.log == []  # nothing was asked of the other host
+        allowed = HttpConnector(attempts=1, redirect_hosts=(f"127.0.0.1:{other.port}",))
+        fetched = allowed.fetch("demo", httpserver.url_for("/data.csv"), token="secret")
+        assert fetched.data == b"x\n2\n" and fetched.final_uri == target
+        (request, _), = other.log
+        assert "Authorization" not in request.headers  # the token stays with the configured host
+    finally:
+        other.stop()

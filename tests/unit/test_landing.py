@@ -232,3 +232,17 @@ def test_an_html_page_served_as_the_file_is_named_as_one(con, tmp_path, dataset)
     with pytest.raises(LoadError, match="answered with an HTML page, not csv"):
         land(con, load_catalog()[dataset], fetched(page, encoding="gb18030"), tmp_path)
     assert con.execute("SELECT status FROM raw.load_log").fetchall() == [("failed",)]  # recorded
+
+
+def test_the_url_the_bytes_came_from_after_a_redirect_is_kept(con, tmp_path):
+    # a warehouse from before final_uri existed gets the column
+    con.execute("CREATE SCHEMA raw; CREATE TABLE raw.load_log (load_id VARCHAR PRIMARY KEY, "
+                "dataset_id VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, source_sha256 VARCHAR NOT NULL, "
+                "archive_path VARCHAR NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, landed_at TIMESTAMPTZ, "
+                "rows_received INTEGER NOT NULL, rows_landed INTEGER NOT NULL, "
+                "rows_quarantined INTEGER NOT NULL, status VARCHAR NOT NULL, error VARCHAR)")
+    moved = FetchedFile("http://portal/domestic.csv", (HEADER + "2024,巴州区,20.5,20.4,\n").encode(),
+                        datetime.now(UTC), final_uri="http://portal/v2/domestic.csv")
+    land(con, DOMESTIC, moved, tmp_path)
+    assert con.execute("SELECT source_uri, final_uri FROM raw.load_log").fetchall() == [
+        ("http://portal/domestic.csv", "http://portal/v2/domestic.csv")]
