@@ -6,8 +6,10 @@
 
 Writes, under --out:
   parquet/month=YYYY-MM/*.parquet   one folder per month (the reference SQL and a Parquet drop)
-  csv/month=YYYY-MM/*.csv           the monitoring platform's export format (站点编码, 监测时间,
-                                    PM2.5(μg/m³) …, '—' for a missing reading), one file per month
+  csv/month=YYYY-MM/<station>_YYYYMM.csv
+                                    the monitoring platform's export: one file per station and
+                                    month (站点编码, 监测时间, PM2.5(μg/m³) …, '—' for a missing
+                                    reading), as the real feed sends it
   csv/index.json                    the listing the air_hourly_readings connector reads
   stations.csv                      station → county (round-robin over Bazhong's five), for a
                                     seed override when the pipeline reads this data
@@ -80,6 +82,35 @@ def readings_sql(stations: int, years: int, seed: int) -> str:
     """
 
 
+def write_station_months(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Month by month from the Parquet: DuckDB splits the month by station (PARTITION_BY, the
+    station column kept in the file), then each file is named as the platform names it."""
+    text = {"station_code", "station_name", "hour"}
+    cols = ", ".join(f'{c} AS "{h}"' if c in text else f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\""
+                     for c, h in FEED_HEADERS.items())
+    con.execute("SET preserve_insertion_order = true")  # each file in hour order, as exported
+    files = []
+    for month_dir in sorted((out / "parquet").glob("month=*")):
+        month = month_dir.name.removeprefix("month=")
+        split = out / "csv" / ".split"
+        split.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"""COPY (SELECT {cols} FROM read_parquet('{month_dir}/*.parquet')
+                              ORDER BY station_code, hour)
+                        TO '{split}' (FORMAT csv, HEADER, PARTITION_BY ("站点编码"),
+                                      WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE)""")
+        target = out / "csv" / month_dir.name
+        target.mkdir(parents=True, exist_ok=True)
+        for station_dir in sorted(split.iterdir()):
+            station = station_dir.name.split("=", 1)[1]
+            name = f"{station}_{month.replace('-', '')}.csv"
+            (station_dir / "data_0.csv").replace(target / name)
+            station_dir.rmdir()
+            files.append(f"{month_dir.name}/{name}")
+        split.rmdir()
+    (out / "csv" / "index.json").write_text(json.dumps({"files": files}, indent=1))
+    con.execute("SET preserve_insertion_order = false")
+
+
 def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool = True) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -96,14 +127,8 @@ def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool =
     con.execute(f"COPY (SELECT * FROM readings) TO '{out / 'parquet'}' "
                 "(FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd, OVERWRITE_OR_IGNORE)")
     if csv:
-        say(f"the feed's CSV by month into {out / 'csv'}")
-        text = {"station_code", "station_name", "hour"}
-        cols = ", ".join(f'{c} AS "{h}"' if c in text else f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\""
-                         for c, h in FEED_HEADERS.items())
-        con.execute(f"COPY (SELECT {cols}, month FROM readings) TO '{out / 'csv'}' "
-                    "(FORMAT csv, HEADER, PARTITION_BY (month), OVERWRITE_OR_IGNORE)")
-        files = sorted(str(p.relative_to(out / "csv")) for p in (out / "csv").rglob("*.csv"))
-        (out / "csv" / "index.json").write_text(json.dumps({"files": files}, indent=1))
+        say(f"the feed's CSV, one file per station and month, into {out / 'csv'}")
+        write_station_months(con, out)
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{out / 'parquet'}/**/*.parquet')").fetchone()[0]
     con.execute(f"""COPY (SELECT printf('SC%04dA', n) AS station_code,
                                  printf('样例站%04d（sample）', n) AS name_zh,
@@ -113,6 +138,7 @@ def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool =
     con.close()
     say(f"{rows:,} readings written")
     return {"rows": rows, "stations": stations, "years": years, "seed": seed,
+            "files": len(list((out / "csv").rglob("*.csv"))) if csv else 0,
             "seconds": round(time.monotonic() - started, 1)}
 
 

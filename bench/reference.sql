@@ -4,16 +4,16 @@
 -- valid hours, O3 8-hour means with >= 6 hours ending 8..24, MDA8 with >= 14 windows or
 -- > 160, round half to even, station mean per region and for the city, IAQI/AQI (HJ 633),
 -- annual means, CO P95, O3 MDA8 P90, good-day share (HJ 663).
--- Placeholders: {readings} (a list of Parquet files or globs with station_code, hour, pm25 … o3),
--- {stations} (CSV: station_code, region_code), {breakpoints} (the aqi_breakpoints seed),
--- {city} (the city's region code).
-CREATE OR REPLACE TEMP TABLE reference_daily AS
+-- Placeholders: {readings} (a relation with station_code, hour, pm25 … o3: read_parquet(…) or
+-- a table), {stations} (CSV: station_code, region_code), {breakpoints} (the aqi_breakpoints
+-- seed), {city} (the city's region code), {kind} (TEMP, or empty for persisted tables).
+CREATE OR REPLACE {kind} TABLE reference_daily AS
 WITH hourly AS (
     SELECT station_code,
            CAST(CAST(hour AS TIMESTAMP) - INTERVAL 1 HOUR AS DATE) AS day,
            hour(CAST(hour AS TIMESTAMP) - INTERVAL 1 HOUR) + 1 AS hour_of_day,
            pm25, pm10, so2, no2, co, o3
-    FROM read_parquet({readings})
+    FROM {readings}
 ),
 o3_8h AS (
     SELECT *, avg(o3) OVER w AS o3_8h, count(o3) OVER w AS o3_8h_n
@@ -72,9 +72,13 @@ aqi AS (
 SELECT r.*, CASE WHEN a.valid THEN a.aqi_all END AS aqi
 FROM region_daily AS r JOIN aqi AS a USING (region_code, day);
 
-CREATE OR REPLACE TEMP TABLE reference_annual AS
+CREATE OR REPLACE {kind} TABLE reference_annual AS
 SELECT region_code, year(day) AS year,
+       count(aqi) AS aqi_valid_days, count(*) FILTER (WHERE aqi <= 100) AS good_days,
        round_even(avg(pm25_24h), 0) AS pm25_annual_mean,
+       round_even(avg(pm10_24h), 0) AS pm10_annual_mean,
+       round_even(avg(so2_24h), 0) AS so2_annual_mean,
+       round_even(avg(no2_24h), 0) AS no2_annual_mean,
        round_even(quantile_cont(co_24h, 0.95), 1) AS co_p95,
        round_even(quantile_cont(o3_8h, 0.90), 0) AS o3_mda8_p90,
        round_even(100.0 * count(*) FILTER (WHERE aqi <= 100) / nullif(count(aqi), 0), 1) AS good_days_share

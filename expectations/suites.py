@@ -6,7 +6,6 @@ numerator, denominator)."""
 from __future__ import annotations
 
 import csv
-import re
 from datetime import date
 from functools import cache
 
@@ -14,15 +13,13 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
-from ingestion.catalog import SEEDS_DIR, Dataset, region_aliases
-from ingestion.rules import DATETIME_PATTERN, normalize_name
+from ingestion.catalog import SEEDS_DIR, Dataset, typed_unit
 
-# A number as departments write it: optional sign, digits (full-width after NFKC), optional
-# thousands separators and decimals. Validated on the NFKC-normalised view of the column.
-NUMBER_PATTERN = r"^-?[0-9][0-9,]*(?:\.[0-9]+)?$"
-
-
-REGIONS_REPORTING = "regions_reporting_in_year"
+REGIONS_REPORTING = "regions_reporting_min"
+# Cells a feed may lose to its warn_rules (odd bad readings) before the batch is stopped:
+# beyond this share the file is broken, not noisy.
+MAX_WARN_QUARANTINE_SHARE = 0.25
+PROFILE_INDEX = ["load_id"]
 
 
 def _year_and_region(ds: Dataset) -> tuple[str, str] | None:
@@ -31,75 +28,109 @@ def _year_and_region(ds: Dataset) -> tuple[str, str] | None:
     return (years[0], regions[0]) if years and regions else None
 
 
-def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
-    """Expectations on a raw batch as landed: the frame has the contract's field columns
-    (values as text, normalised with `normalize_name`) and the load columns."""
-    expectations: list[gxe.Expectation] = [gxe.ExpectTableRowCountToBeBetween(min_value=1)]
+def raw_profile_sql(ds: Dataset) -> str:
+    """One row per load ($load_ids) of ds.raw_table, aggregated in DuckDB over the typed
+    columns the contract wrote: what the raw suite validates. Never a row of data leaves
+    DuckDB, so the gate costs one scan whatever the size of the loads."""
+    typed = {f.name: ds.typed_column(f.name) for f in ds.fields}
+    measures = ["count(*) AS raw_rows"]
     for f in ds.fields:
-        expectations.append(gxe.ExpectColumnToExist(column=f.name))
+        column = f'"{typed[f.name] or f.name}"'
         if f.required:
-            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name))
-        if f.kind == "number":
-            # optionally followed by the declared unit ('12.5万吨'), never another one
-            unit = f"(?:{re.escape(normalize_name(f.unit))})?" if f.unit else ""
-            expectations.append(gxe.ExpectColumnValuesToMatchRegex(
-                column=f.name, regex=NUMBER_PATTERN.replace("$", unit + "$")))
-            if f.min is not None or f.max is not None:
-                expectations.append(gxe.ExpectColumnValuesToBeBetween(
-                    column=f"{f.name}__number", min_value=f.min, max_value=f.max))
-        elif f.kind == "year":
+            measures.append(f'count(*) FILTER (WHERE {column} IS NULL) AS "{f.name}__missing"')
+        if f.kind == "number" and (f.min is not None or f.max is not None):
+            measures += [f'min({column}) AS "{f.name}__min"', f'max({column}) AS "{f.name}__max"']
+        if f.kind == "year":
+            measures += [f'min({column}) AS "{f.name}__min"', f'max({column}) AS "{f.name}__max"']
+    key = ", ".join(f'"{typed[k] or k}"' for k in ds.natural_key)
+    if key:
+        measures.append(f"count(*) - count(DISTINCT ({key})) AS duplicate_keys")
+    regions = "NULL::BIGINT"
+    if ds.regions and (pair := _year_and_region(ds)):
+        year, region = (typed[n] for n in pair)
+        regions = (f'(SELECT min(n) FROM (SELECT count(DISTINCT "{region}") AS n FROM {ds.raw_table} AS r '
+                   f'WHERE r._load_id = raw._load_id GROUP BY "{year}"))')
+    warned = ", ".join(f"'{r}'" for r in ds.warn_rules) or "NULL"
+    return f"""
+        WITH raw AS (
+            SELECT _load_id, {', '.join(measures)} FROM {ds.raw_table}
+            WHERE list_contains($load_ids, _load_id) GROUP BY _load_id
+        ),
+        quarantine AS (
+            SELECT load_id, count(*) FILTER (WHERE rule IN ({warned})) AS warned
+            FROM raw.quarantine WHERE list_contains($load_ids, load_id) GROUP BY load_id
+        )
+        SELECT log.load_id, log.rows_received, log.rows_landed, log.rows_quarantined,
+               log.cells_received, log.cells_landed, log.cells_quarantined,
+               coalesce(q.warned, 0) / greatest(log.cells_received / {len(ds.fields)}, 1)
+                   AS warn_quarantine_share,
+               coalesce(raw.raw_rows, 0) AS raw_rows, raw.* EXCLUDE (_load_id, raw_rows),
+               {regions} AS {REGIONS_REPORTING}
+        FROM raw.load_log AS log
+        LEFT JOIN raw ON raw._load_id = log.load_id
+        LEFT JOIN quarantine AS q ON q.load_id = log.load_id
+        WHERE list_contains($load_ids, log.load_id)
+        ORDER BY log.load_id"""
+
+
+def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
+    """Expectations on the profile of raw loads (raw_profile_sql: one row per load), built
+    from the catalog contract: some row landed, the load's accounting holds (received = landed + quarantined,
+    for rows and cells, and raw holds exactly the rows landed), required fields typed, numbers
+    and years in range, the natural key unique, the share of cells lost to warn_rules under
+    its limit; every county reporting in every year warns. The rows the contract quarantined
+    are reported beside, by rule (orchestration/assets/raw.py)."""
+    warning = FailureSeverity.WARNING
+    expectations: list[gxe.Expectation] = [
+        gxe.ExpectColumnValuesToBeBetween(column="rows_landed", min_value=1,
+                                          meta={"notes": "a load of which no row landed"}),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="raw_rows", column_B="rows_landed",
+            meta={"notes": "raw holds exactly the rows the load log says landed"}),
+    ]
+    for unit in ("rows", "cells"):
+        expectations.append(gxe.ExpectColumnPairValuesToBeEqual(
+            column_A=f"{unit}_received", column_B=f"{unit}_landed_plus_quarantined",
+            meta={"notes": f"{unit} received = landed + quarantined"}))
+    for f in ds.fields:
+        if f.required:
             expectations.append(gxe.ExpectColumnValuesToBeBetween(
-                column=f"{f.name}__number", min_value=1949, max_value=date.today().year))
-        elif f.kind == "datetime":
-            expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=f.name, regex=DATETIME_PATTERN))
-        elif f.kind == "region":
-            expectations.append(gxe.ExpectColumnValuesToBeInSet(
-                column=f.name, value_set=sorted(region_aliases())))
+                column=f"{f.name}__missing", min_value=0, max_value=0,
+                meta={"notes": f"required field {f.name} has no typed value"}))
+        if f.kind == "number" and (f.min is not None or f.max is not None):
+            unit, scale = typed_unit(f)  # the bounds are declared in the heading's unit
+            low, high = (None if b is None else b * scale for b in (f.min, f.max))
+            for end in ("min", "max"):
+                expectations.append(gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{f.name}__{end}", min_value=low, max_value=high,
+                    meta={"notes": f"{end} of the typed values, in {unit or 'the field unit'}"}))
+        if f.kind == "year":
+            for end in ("min", "max"):
+                expectations.append(gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{f.name}__{end}", min_value=1949, max_value=date.today().year))
+    if ds.natural_key:
+        expectations.append(gxe.ExpectColumnValuesToBeBetween(
+            column="duplicate_keys", min_value=0, max_value=0,
+            meta={"notes": f"natural key {'/'.join(ds.natural_key)} unique in each load"}))
+    if ds.warn_rules:
+        expectations.append(gxe.ExpectColumnValuesToBeBetween(
+            column="warn_quarantine_share", max_value=MAX_WARN_QUARANTINE_SHARE,
+            meta={"notes": f"rows' worth of cells quarantined by warn_rules {list(ds.warn_rules)}"}))
     if ds.regions and _year_and_region(ds):
         # Completeness: every county/district the dataset covers reports in every year. A gap
         # warns but does not stop the run: the city figure is withheld for that year.
         expectations.append(gxe.ExpectColumnValuesToBeBetween(
-            column=REGIONS_REPORTING, min_value=len(ds.regions), severity=FailureSeverity.WARNING,
-            meta={"notes": f"regions reporting per year; expected {len(ds.regions)}"}))
-    if len(ds.natural_key) == 1:
-        expectations.append(gxe.ExpectColumnValuesToBeUnique(column=f"{ds.natural_key[0]}__key"))
-    elif ds.natural_key:
-        expectations.append(gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=[f"{k}__key" for k in ds.natural_key]))
+            column=REGIONS_REPORTING, min_value=len(ds.regions), severity=warning,
+            meta={"notes": f"fewest regions reporting in a year of the load; expected {len(ds.regions)}"}))
     return gx.ExpectationSuite(name=f"raw__{ds.id}", expectations=expectations,
-                               meta={"index_columns": ["_row_number"]})
+                               meta={"index_columns": PROFILE_INDEX})
 
 
-def prepare_raw_frame(ds: Dataset, frame):
-    """Add the derived views the raw suite checks (pandas in, pandas out): normalised text,
-    parsed numbers, region codes, key columns. Works on a copy: raw keeps the text as received."""
-    import pandas as pd
-
-    from ingestion.contract import is_missing, parse_number, split_unit
-
+def prepare_raw_profile(frame):
+    """The sums the accounting expectations compare (pandas, on one row per load)."""
     out = frame.copy()
-    aliases = region_aliases()
-    for f in ds.fields:
-        if f.name not in out:
-            continue
-        # NULL arrives as None or NaN depending on the column's other values
-        text = out[f.name].map(
-            lambda v: None if not isinstance(v, str) or is_missing(v) else normalize_name(v))
-        out[f.name] = text
-        if f.kind in {"number", "year"}:
-            out[f"{f.name}__number"] = pd.to_numeric(
-                text.map(lambda v: parse_number(split_unit(v)[0]) if isinstance(v, str) else None),
-                errors="coerce")
-        if f.kind == "region":
-            out[f"{f.name}__code"] = text.map(lambda v: aliases.get(v) if isinstance(v, str) else None)
-    if ds.regions and (pair := _year_and_region(ds)) and pair[1] in out:
-        year, region = pair
-        out[REGIONS_REPORTING] = out.groupby(f"{year}__number", dropna=False)[
-            f"{region}__code"].transform("nunique")
-    for k in ds.natural_key:
-        if k in out:
-            f = ds.field(k)
-            out[f"{k}__key"] = out[f"{k}__code"] if f.kind == "region" else out[k]
+    out["rows_landed_plus_quarantined"] = out["rows_landed"] + out["rows_quarantined"]
+    out["cells_landed_plus_quarantined"] = out["cells_landed"] + out["cells_quarantined"]
     return out
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .rules import ROW_RULES, normalize_name, sql_landing_problems
+from .rules import ROW_RULES, normalize_name, normalized_sql
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "sources.yml"
@@ -30,6 +30,13 @@ LOAD_COLUMNS = {
     "_source_sha256": ("VARCHAR NOT NULL", "SHA-256 of the fetched bytes (the archive copy's name)"),
     "_fetched_at": ("TIMESTAMPTZ NOT NULL", "When the source bytes were fetched"),
 }
+
+
+# The typed column landing writes beside a field's text, by kind: (suffix, DuckDB type).
+TYPED_COLUMNS = {"number": ("__value", "DOUBLE"), "year": ("__value", "INTEGER"),
+                 "datetime": ("__value", "TIMESTAMP"), "region": ("__code", "VARCHAR")}
+TYPED_DOCS = {"number": "the number, in {unit}", "year": "the year",
+              "datetime": "the time, local (CST)", "region": "GB/T 2260 code (seed region_aliases)"}
 
 
 class CatalogError(ValueError):
@@ -98,9 +105,9 @@ class Dataset:
     # row rules (ingestion.rules.ROW_RULES) whose quarantined rows only warn for this
     # dataset instead of stopping it at the gate: an hourly feed loses the odd reading
     warn_rules: tuple[str, ...] = ()
-    # who applies the contract: python (row by row, every format) or duckdb (the same rules
-    # compiled to SQL, for big UTF-8 CSV feeds; ingestion/contract_sql.py)
-    landing: str = "python"
+    # number fields each of which is a measurement on its own (an hour's six pollutants): a
+    # bad value quarantines that cell, and the row's other cells land
+    cell_fields: tuple[str, ...] = ()
     # a listing of monthly files: where a listed file's name says its month (a regex with
     # year and month groups) and the first month there is; the raw asset is then partitioned
     # by month, and a run for some months fetches only their files
@@ -146,6 +153,11 @@ class Dataset:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def typed_column(self, name: str) -> str | None:
+        """The typed column landing writes for a field (None for text)."""
+        kind = self.field(name).kind
+        return name + TYPED_COLUMNS[kind][0] if kind in TYPED_COLUMNS else None
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
@@ -162,7 +174,8 @@ def _parse_dataset(entry: dict) -> Dataset:
     fields = tuple(Field(**f) for f in entry.pop("fields"))
     ds = Dataset(
         **{k: v for k, v in entry.items()
-           if k not in {"natural_key", "regions", "feeds", "warn_rules", "redirect_hosts"}},
+           if k not in {"natural_key", "regions", "feeds", "warn_rules", "redirect_hosts", "cell_fields"}},
+        cell_fields=tuple(entry.get("cell_fields", ())),
         redirect_hosts=tuple(entry.get("redirect_hosts", ())),
         natural_key=tuple(entry.get("natural_key", ())),
         regions=tuple(str(r) for r in entry.get("regions", ())),
@@ -197,10 +210,8 @@ def _parse_dataset(entry: dict) -> Dataset:
         problems.append("a monthly update_cycle needs month_in_name (its periods come from file names)")
     elif ds.cycle.period == "year" and not any(f.kind == "year" for f in fields):
         problems.append("a yearly update_cycle needs a field of kind year")
-    if ds.landing not in {"python", "duckdb"}:
-        problems.append(f"unknown landing {ds.landing!r} (python or duckdb)")
-    elif ds.landing == "duckdb":
-        problems += sql_landing_problems(ds.format, ds.encoding, {f.name: f.kind for f in fields})
+    problems += [f"cell_fields: {n!r} is not a number field outside the natural key"
+                 for n in ds.cell_fields if n not in numbers or n in ds.natural_key]
     if problems:
         raise CatalogError(f"sources.yml dataset {ds.id}: " + "; ".join(problems))
     return ds
@@ -241,6 +252,20 @@ def region_aliases(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
         return {normalize_name(r["alias"]): r["region_code"] for r in csv.DictReader(fh)}
 
 
+@cache
+def _at_landing() -> dict[str, tuple[str, float]]:
+    """Declared unit → (unit the typed column is in, factor): the seed's at_landing rows."""
+    with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8", newline="") as fh:
+        return {r["from_unit"]: (r["to_unit"], float(r["factor"]))
+                for r in csv.DictReader(fh) if r["at_landing"] == "true"}
+
+
+def typed_unit(f: Field) -> tuple[str | None, float]:
+    """The unit of a number field's typed column and the factor from its declared unit."""
+    return _at_landing().get(f.unit, (f.unit, 1.0)) if f.unit else (None, 1.0)
+
+
+
 # --- dbt sources, generated from the catalog so column docs exist once -----------------------
 
 DBT_STAGING_DIR = PACKAGE_DIR.parent / "dbt_project" / "models" / "staging"
@@ -256,7 +281,8 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
         tables.append({
             "name": ds.id,
             "description": f"{ds.title_zh} — {ds.title_en}. Provided by {ds.department}; "
-                           f"{ds.frequency}; {ds.format} ({ds.encoding}). Values as received (text).",
+                           f"{ds.frequency}; {ds.format} ({ds.encoding}). Each field as received (text) and, "
+                           "typed by the landing contract, <field>__value or <field>__code.",
             "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department},
             "columns": columns,
         })
@@ -265,9 +291,17 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
 
 
 def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
-    """(name, DuckDB type, description) of every column of ds.raw_table."""
-    fields = [(f.name, "VARCHAR", f"{f.header}: {f.description}" + (f" (unit {f.unit})" if f.unit else ""))
-              for f in ds.fields]
+    """(name, DuckDB type, description) of every column of ds.raw_table: each field as
+    received (text) and, for a number, year, time or region, typed by the contract beside it
+    (NULL where the cell is missing or was quarantined)."""
+    fields = []
+    for f in ds.fields:
+        fields.append((f.name, "VARCHAR", f"{f.header}: {f.description}, as received"
+                       + (f" (unit {f.unit})" if f.unit else "")))
+        if f.kind in TYPED_COLUMNS:
+            what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit")
+            fields.append((ds.typed_column(f.name), TYPED_COLUMNS[f.kind][1],
+                           f"{f.header}: {f.description}; typed at landing: {what}"))
     return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)
                      for name, (sql_type, doc) in LOAD_COLUMNS.items()]
 
@@ -276,8 +310,46 @@ def dbt_sources_path(domain: str) -> Path:
     return DBT_STAGING_DIR / domain / f"_{domain}__sources.yml"
 
 
+NORMALIZE_MACRO_PATH = PACKAGE_DIR.parent / "dbt_project" / "macros" / "normalize_name.sql"
+
+
+def normalize_macro() -> str:
+    """dbt's normalize_name macro, generated from the landing contract's (ingestion/rules.py)."""
+    return ("{# Generated by `make catalog` from ingestion/rules.py (normalized_sql); edit that "
+            "file instead. #}\n{% macro normalize_name(expr) -%}\n    "
+            + normalized_sql("{{ expr }}") + "\n{%- endmacro %}\n")
+
+
+MARTS_DIR = PACKAGE_DIR.parent / "dbt_project" / "models" / "marts"
+_INDICATOR_COLUMN = re.compile(
+    r'^(\s+)meta: \{indicator: (\w+)((?:, \w+: (?:"[^"]*"|\w+))*)\}\n\1description: .*$', re.M)
+
+
+def indicator_descriptions(text: str) -> str:
+    """A models YAML with the description of every indicator column (meta.indicator) made from
+    the indicator catalog (seeds/indicators.csv: names, unit), plus the column's own
+    meta.note: the catalog is the one place an indicator is described."""
+    with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as fh:
+        catalog = {r["indicator_code"]: r for r in csv.DictReader(fh)}
+
+    def described(match: re.Match) -> str:
+        indent, code, rest = match.groups()
+        r = catalog[code]
+        note = re.search(r'note: "([^"]*)"', rest)
+        text = f"{r['name_en']} ({r['name_zh']}), {r['unit']}." + (f" {note.group(1)}" if note else "")
+        return f'{indent}meta: {{indicator: {code}{rest}}}\n{indent}description: "{text}"'
+
+    return _INDICATOR_COLUMN.sub(described, text)
+
+
 def write_dbt_sources() -> list[Path]:
-    written = []
+    NORMALIZE_MACRO_PATH.write_text(normalize_macro(), encoding="utf-8")
+    written = [NORMALIZE_MACRO_PATH]
+    for path in sorted(MARTS_DIR.rglob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        if indicator_descriptions(text) != text:
+            path.write_text(indicator_descriptions(text), encoding="utf-8")
+            written.append(path)
     for domain in sorted({d.domain for d in load_catalog().values()}):
         path = dbt_sources_path(domain)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,44 @@
-"""Apply a dataset's schema contract to parsed rows: map headings to fields, sort rows into
-those that land and those that go to quarantine, each with a rule and a message."""
+"""The landing contract, one engine for every format: each dataset's fields (sources.yml) and
+the rules (ingestion/rules.py) compiled to DuckDB SQL and run set-based over a table of cells.
+
+A CSV is read into that table by DuckDB's `read_csv` (many files of a feed in one statement);
+an XLSX report, a paged JSON API or an NBS easyquery is parsed once (ingestion/parsers.py) and
+handed over as Arrow. The same SQL then, in one pass, keeps every cell as received, writes the
+typed value beside it (`<field>__value`, `<field>__code`: numbers in the field's unit, years,
+times, region codes), and sorts what breaks a rule into raw.quarantine: whole rows where a key,
+region, year or required value is bad, single cells of a dataset's `cell_fields`.
+
+The table of cells, `landing_cells`: _load_id, line (the row's place in its file: CSV line,
+sheet row or JSON record), ragged (why the row cannot be read against the headings, or NULL),
+record (a ragged row as received, JSON), c0 … cN (cells under the headings, text).
+"""
 
 from __future__ import annotations
 
+import csv
 import json
-import math
-import re
-from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from .catalog import Dataset, region_aliases
+import duckdb
+import pyarrow as pa
+
+from .catalog import SEEDS_DIR, Dataset, Field, region_aliases, typed_unit
 from .parsers import LoadError, ParsedTable
-from .rules import DATETIME_PATTERN, MISSING_MARKERS, normalize_name
+from .rules import (
+    DATETIME_PATTERN,
+    FIRST_YEAR,
+    MAGNITUDES,
+    MISSING_MARKERS,
+    NOT_A_UNIT_PATTERN,
+    NUMBER_PATTERN,
+    YEAR_PATTERN,
+    lit,
+    normalize_name,
+    normalized_sql,
+)
+
+DATETIME_FORMATS = ["%Y-%m-%d%H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d%H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
 
 
 def rule_severity(ds: Dataset, rule: str) -> str:
@@ -19,54 +46,243 @@ def rule_severity(ds: Dataset, rule: str) -> str:
     return "warning" if rule in ds.warn_rules else "critical"
 
 
-def is_missing(value: str | None) -> bool:
-    return value is None or normalize_name(value) in MISSING_MARKERS
+@cache
+def _conversions() -> dict[tuple[str, str], float]:
+    with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8", newline="") as fh:
+        return {(r["from_unit"], r["to_unit"]): float(r["factor"]) for r in csv.DictReader(fh)}
 
 
-_DATETIME = re.compile(DATETIME_PATTERN)
-
-_NUMBER_WITH_UNIT = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?|-?\.[0-9]+)(.*)$")
-
-
-def split_unit(value: str) -> tuple[str, str | None]:
-    """'12.5万吨' → ('12.5', '万吨'); '12.5' → ('12.5', None). Full-width input allowed."""
-    text = normalize_name(value)
-    match = _NUMBER_WITH_UNIT.match(text)
-    if not match or not match.group(2):
-        return text, None
-    return match.group(1), match.group(2)
+def unit_factors(f: Field) -> dict[str, float]:
+    """Suffix a cell may carry → factor into the typed column's unit (typed_unit): none (the
+    heading's unit), the unit itself, units the unit_conversions seed converts to the same
+    base, and 万/亿 in front of any of these ('3吨' in a 万吨 field is 3 t; '12万' in a 个
+    field is 120000 个)."""
+    scale = typed_unit(f)[1]
+    return {suffix: factor * scale for suffix, factor in _declared_unit_factors(f).items()}
 
 
-def parse_number(value: str) -> float | None:
-    """The number a cell holds (full-width digits and thousands separators allowed), or None."""
-    text = normalize_name(value).replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+def _declared_unit_factors(f: Field) -> dict[str, float]:
+    factors = {"": 1.0}
+    if f.unit:
+        unit = normalize_name(f.unit)
+        factors[unit] = 1.0
+        conversions = _conversions()
+        for (source, base), to_base in conversions.items():
+            if source == f.unit:
+                factors.setdefault(normalize_name(base), 1 / to_base)
+                for (other, other_base), other_to_base in conversions.items():
+                    if other_base == base:
+                        factors.setdefault(normalize_name(other), other_to_base / to_base)
+    for prefix, magnitude in MAGNITUDES.items():
+        for suffix, factor in list(factors.items()):
+            factors.setdefault(prefix + suffix, magnitude * factor)
+    return factors
 
 
-@dataclass(frozen=True)
-class Rejection:
-    row_number: int
-    rule: str
-    field: str | None
-    message: str
-    record: str  # the row as received, JSON
+def _factor_sql(f: Field, suffix: str) -> str:
+    cases = " ".join(f"WHEN {lit(s)} THEN {factor!r}" for s, factor in unit_factors(f).items())
+    return f"CASE {suffix} {cases} END"
 
 
-@dataclass(frozen=True)
-class ContractResult:
-    landed: list[dict[str, str | int | None]]  # field → value as received, plus _row_number, _extra
-    rejected: list[Rejection]
-
-    @property
-    def received(self) -> int:
-        return len(self.landed) + len(self.rejected)
+def _region_sql(n: str) -> str:
+    cases = " ".join(f"WHEN {lit(alias)} THEN {lit(code)}" for alias, code in region_aliases().items())
+    return f"CASE {n} {cases} END"
 
 
-def map_headers(ds: Dataset, headers: list[str], uri: str) -> dict[str, int]:
+def parsed_columns(ds: Dataset, col: dict[str, str]) -> list[str]:
+    """Per field present, computed once: n_<f> normalised text, m_<f> missing marker, t_<f> the
+    typed value (NULL when missing or unreadable), and for numbers s_<f> the suffix and
+    k_<f> its factor (NULL: not a unit the field accepts)."""
+    markers = ", ".join(lit(m) for m in sorted(MISSING_MARKERS))
+    out = []
+    for f in ds.fields:
+        if f.name not in col:
+            continue
+        n = f"n_{f.name}"
+        out += [f"{normalized_sql(col[f.name])} AS {n}", f"coalesce({n} IN ({markers}), true) AS m_{f.name}"]
+        if f.kind == "number":
+            pattern = lit(NUMBER_PATTERN)
+            digits = f"regexp_extract({n}, {pattern}, 2)"
+            sign = f"CASE regexp_extract({n}, {pattern}, 1) WHEN '-' THEN -1 ELSE 1 END"
+            out += [f"regexp_extract({n}, {pattern}, 3) AS s_{f.name}",
+                    f"{digits} <> '' AS d_{f.name}",
+                    f"{_factor_sql(f, f's_{f.name}')} AS k_{f.name}",
+                    f"CASE WHEN NOT m_{f.name} THEN TRY_CAST(replace({digits}, ',', '') AS DOUBLE) "
+                    f"* {sign} * k_{f.name} END AS t_{f.name}"]
+        elif f.kind == "year":
+            year = f"TRY_CAST(regexp_extract({n}, {lit(YEAR_PATTERN)}, 1) AS INTEGER)"
+            out.append(f"CASE WHEN {year} BETWEEN {FIRST_YEAR} AND {date.today().year} THEN {year} END "
+                       f"AS t_{f.name}")
+        elif f.kind == "datetime":
+            formats = "[" + ", ".join(lit(x) for x in DATETIME_FORMATS) + "]"
+            out.append(f"CASE WHEN regexp_full_match({n}, {lit(DATETIME_PATTERN.strip('^$'))}) "
+                       f"THEN try_strptime({n}, {formats}) END AS t_{f.name}")
+        elif f.kind == "region":
+            out.append(f"{_region_sql(n)} AS t_{f.name}")
+    return out
+
+
+def _field_problem(ds: Dataset, f: Field, text: str) -> str:
+    """One SQL struct {rule, field, message} for the first rule the field's cell breaks, or NULL."""
+    present = f"NOT m_{f.name}"
+    shown = f"{lit(f.header + ' = ')} || '''' || {text} || ''''"
+
+    def problem(rule: str, message: str) -> str:
+        return f"{{'rule': {lit(rule)}, 'field': {lit(f.name)}, 'message': {shown} || {lit(message)}}}"
+
+    whens = []
+    if f.required:
+        whens.append(f"WHEN m_{f.name} THEN {{'rule': 'required_missing', 'field': {lit(f.name)}, "
+                     f"'message': {lit(f.header + ' is empty or a missing marker')}}}")
+    if f.kind == "number":
+        t = f"t_{f.name}"
+        whens.append(f"WHEN {present} AND NOT d_{f.name} THEN {problem('not_a_number', ' is not a number')}")
+        whens.append(f"WHEN {present} AND k_{f.name} IS NULL AND regexp_matches(s_{f.name}, "
+                     f"{lit(NOT_A_UNIT_PATTERN)}) THEN {problem('not_a_number', ' is not a number')}")
+        unit = f"the contract says {f.unit}" if f.unit else "the contract has no unit"
+        whens.append(f"WHEN {present} AND k_{f.name} IS NULL THEN {{'rule': 'unit_mismatch', "
+                     f"'field': {lit(f.name)}, 'message': {shown} || ' is in ' || s_{f.name} || "
+                     f"{lit(', ' + unit)}}}")
+        scale = typed_unit(f)[1]  # min and max are in the declared unit, t_ in the typed one
+        if f.min is not None:
+            below = problem("below_minimum", f" is below {f.min:g}")
+            whens.append(f"WHEN {t} < {f.min * scale!r} THEN {below}")
+        if f.max is not None:
+            above = problem("above_maximum", f" is above {f.max:g}")
+            whens.append(f"WHEN {t} > {f.max * scale!r} THEN {above}")
+    elif f.kind == "year":
+        whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN "
+                     f"{problem('invalid_year', f' is not a year from {FIRST_YEAR} to this year')}")
+    elif f.kind == "datetime":
+        whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN "
+                     f"{problem('invalid_datetime', ' is not a time like 2025-01-31 14:00')}")
+    elif f.kind == "region":
+        unknown = problem("unknown_region", " is not a known region name; add it to "
+                          "dbt_project/seeds/region_aliases.csv if it is a real alias")
+        whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN {unknown}")
+    return f"CASE {' '.join(whens)} END" if whens else "NULL"
+
+
+def _problem_lists(ds: Dataset, col: dict[str, str]) -> tuple[str, str]:
+    """SQL lists of problems: (those that quarantine the row, those that quarantine a cell)."""
+    row, cell = [], []
+    for f in ds.fields:
+        if f.name in col:
+            (cell if f.name in ds.cell_fields else row).append(_field_problem(ds, f, col[f.name]))
+    for f in ds.fields:
+        if f.not_above and f.name in col and f.not_above in col:
+            whole = ds.field(f.not_above)
+            part, of = (f"'''' || {col[n]} || ''''" for n in (f.name, whole.name))
+            row.append(
+                f"CASE WHEN t_{f.name} > t_{f.not_above} THEN {{'rule': 'part_exceeds_whole', "
+                f"'field': {lit(f.name)}, 'message': {lit(f.header + ' = ')} || {part} || "
+                f"{lit(' is more than ' + whole.header + ' = ')} || {of}}} END")
+
+    def as_list(items: list[str]) -> str:
+        if not items:
+            return "[]::STRUCT(rule VARCHAR, field VARCHAR, message VARCHAR)[]"
+        # most rows break no rule: build the list only for those that break one
+        broken = " OR ".join(f"({i}) IS NOT NULL" for i in items)
+        return f"CASE WHEN {broken} THEN list_filter([{', '.join(items)}], p -> p IS NOT NULL) ELSE [] END"
+
+    return as_list(row), as_list(cell)
+
+
+def _key_part(ds: Dataset, name: str) -> str:
+    """A natural-key component as typed (巴州 and 巴州区 are one key; 2024 and 2024年 too)."""
+    return f"CAST(t_{name} AS VARCHAR)" if ds.field(name).kind != "text" else f"n_{name}"
+
+
+def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], position: str) -> None:
+    """Sort `landing_cells` into ds.raw_table and raw.quarantine, inside the caller's
+    transaction. `landing_loads` (load_id, uri, sha, fetched_at) names each load's file; each
+    load's rows received are added to `landing_received`."""
+    positions = map_headers(ds, headers)
+    col = {name: f"c{pos}" for name, pos in positions.items()}
+    row_problems, cell_problems = _problem_lists(ds, col)
+    key = ", ".join(_key_part(ds, k) for k in ds.natural_key if k in col) or "NULL"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE landing_checked AS
+        WITH parsed AS (
+            SELECT *, {', '.join(parsed_columns(ds, col))} FROM landing_cells WHERE ragged IS NULL
+        ),
+        checked AS (
+            SELECT *, {row_problems} AS row_problems, {cell_problems} AS cell_problems,
+                   [{key}] AS natural_key
+            FROM parsed
+        )
+        SELECT *, CASE WHEN len(row_problems) = 0 THEN min(line) FILTER (WHERE len(row_problems) = 0)
+                       OVER (PARTITION BY _load_id, natural_key) END AS first_line
+        FROM checked""")
+    extras = [i for i in range(len(headers)) if i not in positions.values()]
+    extra = ("json_object(" + ", ".join(f"{lit(headers[i])}, c{i}" for i in extras) + ")"
+             if extras else "NULL::VARCHAR")
+    bad_cells = {f.name: f"list_contains(list_transform(cell_problems, p -> p.field), {lit(f.name)})"
+                 for f in ds.fields if f.name in ds.cell_fields and f.name in col}
+    typed = [f'{f"CASE WHEN NOT {bad_cells[n]} THEN t_{n} END" if n in bad_cells else f"t_{n}"} '
+             f'AS "{ds.typed_column(n)}"' for n in col if ds.typed_column(n)]
+    con.execute(f"""
+        INSERT INTO {ds.raw_table} BY NAME
+        SELECT {', '.join([f'{c} AS "{n}"' for n, c in col.items()] + typed)}, {extra} AS _extra,
+               line AS _row_number, _load_id, loads.uri AS _source_uri, loads.sha AS _source_sha256,
+               loads.fetched_at AS _fetched_at
+        FROM landing_checked JOIN landing_loads AS loads ON loads.load_id = _load_id
+        WHERE len(row_problems) = 0 AND line = first_line
+        ORDER BY _load_id, line""")
+    key_names = ",".join(ds.natural_key)
+    record = "json_object(" + ", ".join(f"{lit(h)}, c{i}" for i, h in enumerate(headers)) + ")"
+    where = f"{lit(ds.id + ': ')} || loads.uri || ': ' || {lit(position)} || ' ' || line || ': '"
+    con.execute(f"""
+        INSERT INTO raw.quarantine BY NAME
+        WITH bad AS (
+            -- a row broken as a whole lists its cells' problems too; a duplicate only the key
+            SELECT *, CASE WHEN len(row_problems) > 0 THEN list_concat(row_problems, cell_problems)
+                           ELSE [] END AS problems
+            FROM landing_checked WHERE len(row_problems) > 0 OR line <> first_line
+        )
+        SELECT _load_id AS load_id, {lit(ds.id)} AS dataset_id, line AS row_number, 'row' AS scope,
+               coalesce(problems[1].rule, 'duplicate_key') AS rule,
+               coalesce(problems[1].field, {lit(key_names)}) AS field,
+               {where} || CASE WHEN len(problems) > 0
+                   THEN array_to_string(list_transform(problems, p -> p.field || ': ' || p.message), '; ')
+                   ELSE {lit(f"{key_names}: same {'/'.join(ds.natural_key)} as {position} ")} || first_line
+               END AS message,
+               {record} AS record
+        FROM bad JOIN landing_loads AS loads ON loads.load_id = _load_id
+        UNION ALL
+        SELECT _load_id, {lit(ds.id)}, line, 'cell', p.rule, p.field, {where} || p.field || ': ' || p.message,
+               {record}
+        FROM (SELECT *, unnest(cell_problems) AS p FROM landing_checked
+              WHERE len(row_problems) = 0 AND line = first_line AND len(cell_problems) > 0)
+             JOIN landing_loads AS loads ON loads.load_id = _load_id
+        UNION ALL
+        SELECT _load_id, {lit(ds.id)}, line, 'row', 'ragged_row', NULL, {where} || ragged, record
+        FROM landing_cells JOIN landing_loads AS loads ON loads.load_id = _load_id
+        WHERE ragged IS NOT NULL""")
+    con.execute("INSERT INTO landing_received SELECT _load_id, count(*) FROM landing_cells GROUP BY 1")
+    con.execute("DROP TABLE landing_checked")
+
+
+def load_counts(con: duckdb.DuckDBPyConnection, ds: Dataset) -> dict[str, tuple[int, ...]]:
+    """Per load landed since `landing_received` was made: rows received, landed, quarantined;
+    cells (the contract's fields in every row received) received, landed, quarantined."""
+    fields = len(ds.fields)
+    rows = con.execute("""
+        WITH quarantined AS (
+            SELECT load_id, count(DISTINCT row_number) FILTER (WHERE scope = 'row') AS row_rows,
+                   count(*) FILTER (WHERE scope = 'cell') AS cells
+            FROM raw.quarantine WHERE load_id IN (SELECT load_id FROM landing_received) GROUP BY 1)
+        SELECT r.load_id, r.rows, coalesce(q.row_rows, 0), coalesce(q.cells, 0)
+        FROM landing_received AS r LEFT JOIN quarantined AS q USING (load_id)""").fetchall()
+    counts = {}
+    for load_id, received, row_quarantined, cells_quarantined in rows:
+        cells_out = row_quarantined * fields + cells_quarantined
+        counts[load_id] = (received, received - row_quarantined, row_quarantined,
+                           received * fields, received * fields - cells_out, cells_out)
+    return counts
+
+
+def map_headers(ds: Dataset, headers: list[str], uri: str = "") -> dict[str, int]:
     """Field name → column position. A missing required heading fails the whole file."""
     by_header = {normalize_name(h): i for i, h in enumerate(headers)}
     positions, missing = {}, []
@@ -85,110 +301,87 @@ def map_headers(ds: Dataset, headers: list[str], uri: str) -> dict[str, int]:
     return positions
 
 
-def _check_row(ds: Dataset, values: dict[str, str | None]) -> list[tuple[str, str, str]]:
-    """(rule, field, message) for every contract rule the row breaks."""
-    problems = []
-    aliases = region_aliases()
-    numbers: dict[str, float] = {}
-    for f in ds.fields:
-        value = values.get(f.name)
-        if is_missing(value):
-            if f.required:
-                problems.append(("required_missing", f.name, f"{f.header} is empty or a missing marker"))
-            continue
-        if f.kind == "number":
-            number_text, unit = split_unit(value)
-            if unit is not None and f.unit and normalize_name(unit) != normalize_name(f.unit):
-                problems.append(("unit_mismatch", f.name,
-                                 f"{f.header} = {value!r} is in {unit}, the contract says {f.unit}"))
-                continue
-            number = parse_number(number_text if unit is not None else value)
-            if number is None:
-                problems.append(("not_a_number", f.name, f"{f.header} = {value!r} is not a number"))
-            elif f.min is not None and number < f.min:
-                problems.append(("below_minimum", f.name, f"{f.header} = {value!r} is below {f.min:g}"))
-            elif f.max is not None and number > f.max:
-                problems.append(("above_maximum", f.name, f"{f.header} = {value!r} is above {f.max:g}"))
-            else:
-                numbers[f.name] = number
-        elif f.kind == "year":
-            number = parse_number(value)
-            if number is None or number != int(number) or not 1949 <= number <= date.today().year:
-                problems.append(("invalid_year", f.name,
-                                 f"{f.header} = {value!r} is not a year from 1949 to this year"))
-        elif f.kind == "datetime" and not _DATETIME.match(normalize_name(value)):
-            problems.append(("invalid_datetime", f.name,
-                             f"{f.header} = {value!r} is not a time like 2025-01-31 14:00"))
-        elif f.kind == "region" and normalize_name(value) not in aliases:
-            problems.append((
-                "unknown_region", f.name,
-                f"{f.header} = {value!r} is not a known region name; add it to "
-                "dbt_project/seeds/region_aliases.csv if it is a real alias",
-            ))
-    for f in ds.fields:
-        if f.not_above and f.name in numbers and f.not_above in numbers \
-                and numbers[f.name] > numbers[f.not_above]:
-            whole = ds.field(f.not_above)
-            problems.append((
-                "part_exceeds_whole", f.name,
-                f"{f.header} = {values[f.name]!r} is more than {whole.header} = {values[whole.name]!r}",
-            ))
-    return problems
+def cells_from_table(con: duckdb.DuckDBPyConnection, load_id: str, table: ParsedTable) -> None:
+    """A parsed file (XLSX, JSON, a CSV DuckDB cannot map line for line) as `landing_cells`."""
+    width = len(table.headers)
+    columns: dict[str, list] = {"_load_id": [], "line": [], "ragged": [], "record": []}
+    columns.update({f"c{i}": [] for i in range(width)})
+    for line, cells in table.rows:
+        ragged = len(cells) != width
+        columns["_load_id"].append(load_id)
+        columns["line"].append(line)
+        columns["ragged"].append(f"{len(cells)} cells under {width} headings" if ragged else None)
+        columns["record"].append(json.dumps(dict(zip(table.headers, cells, strict=False)), ensure_ascii=False,
+                                            separators=(",", ":")) if ragged else None)
+        for i in range(width):
+            columns[f"c{i}"].append(None if ragged else cells[i])
+    schema = pa.schema([("_load_id", pa.string()), ("line", pa.int32()), ("ragged", pa.string()),
+                        ("record", pa.string())] + [(f"c{i}", pa.string()) for i in range(width)])
+    con.register("landing_arrow", pa.table(columns, schema=schema))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE landing_cells AS SELECT * FROM landing_arrow")
+    finally:
+        con.unregister("landing_arrow")
 
 
-def _key_part(ds: Dataset, name: str, value: str | None) -> str:
-    """Natural-key component: regions by code (巴州 and 巴州区 are one key), numbers by value."""
-    text = normalize_name(value or "")
-    kind = ds.field(name).kind
-    if kind == "region":
-        return region_aliases().get(text, text)
-    if kind in {"year", "number"}:
-        number = parse_number(text)
-        return text if number is None else repr(number)
-    return text
+def cells_from_csv(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str, int]], width: int) -> set[str]:
+    """UTF-8 CSVs with the same headings (load_id, path, lines in the file) as `landing_cells`,
+    in one read_csv. DuckDB's strict reader rejects a row with more or fewer cells than
+    headings (a ragged row, with its line). Returns the loads whose rows DuckDB cannot map to
+    the file's lines (blank lines, quoted line breaks): they go through the parser instead."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    paths = "[" + ", ".join(lit(path) for _, path, _ in files) + "]"
+    con.execute("DROP TABLE IF EXISTS landing_rejects; DROP TABLE IF EXISTS landing_scans")
+    con.execute("CREATE OR REPLACE TEMP TABLE landing_files (load_id VARCHAR, path VARCHAR, lines INTEGER)")
+    con.executemany("INSERT INTO landing_files VALUES (?, ?, ?)", [list(f) for f in files])
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE landing_read AS
+        -- a streaming window: numbers the rows in the order read, file by file
+        SELECT row_number() OVER () AS ordinal, *
+        FROM read_csv({paths}, columns = {columns}, header = false, skip = 1, filename = true,
+                      auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
+                      nullstr = {lit(_NULL)}, store_rejects = true, rejects_table = 'landing_rejects',
+                      rejects_scan = 'landing_scans')""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE landing_rejected AS
+        SELECT DISTINCT scans.file_path AS filename, CAST(rejects.line AS INTEGER) AS line,
+               first(rejects.error_message ORDER BY column_idx) OVER w AS error_message,
+               first(rejects.csv_line ORDER BY column_idx) OVER w AS csv_line
+        FROM landing_rejects AS rejects
+        JOIN landing_scans AS scans USING (scan_id, file_id)
+        WINDOW w AS (PARTITION BY scans.file_path, rejects.line)""")
+    unmapped = {r[0] for r in con.execute("""
+        SELECT files.load_id FROM landing_files AS files
+        LEFT JOIN (SELECT filename, count(*) AS n FROM landing_read GROUP BY 1) AS r
+               ON r.filename = files.path
+        LEFT JOIN (SELECT filename, count(*) AS n FROM landing_rejected GROUP BY 1) AS j
+               ON j.filename = files.path
+        WHERE coalesce(r.n, 0) + coalesce(j.n, 0) + 1 <> files.lines""").fetchall()}
+    cells = ", ".join(f"c{i}" for i in range(width))
+    nulls = ", ".join(f"NULL AS c{i}" for i in range(width))
+    # a row's line: its place after the header, plus the rejected lines before it
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE landing_cells AS
+        WITH numbered AS (
+            SELECT *, ordinal - min(ordinal) OVER (PARTITION BY filename) + 1 AS in_file FROM landing_read
+        ),
+        gaps AS (
+            SELECT filename, line - row_number() OVER (PARTITION BY filename ORDER BY line) AS after
+            FROM landing_rejected
+        )
+        SELECT files.load_id AS _load_id,
+               CAST(in_file + 1 + (SELECT count(*) FROM gaps WHERE gaps.filename = numbered.filename
+                                                             AND gaps.after <= in_file) AS INTEGER) AS line,
+               NULL::VARCHAR AS ragged, NULL::VARCHAR AS record, {cells}
+        FROM numbered JOIN landing_files AS files ON files.path = numbered.filename
+        WHERE files.load_id NOT IN (SELECT unnest($unmapped::VARCHAR[]))
+        UNION ALL
+        SELECT files.load_id, line, error_message, json_object('line', csv_line), {nulls}
+        FROM landing_rejected JOIN landing_files AS files ON files.path = landing_rejected.filename
+        WHERE files.load_id NOT IN (SELECT unnest($unmapped::VARCHAR[]))""", {"unmapped": sorted(unmapped)})
+    con.execute("DROP TABLE landing_read; DROP TABLE landing_rejected; DROP TABLE landing_files; "
+                "DROP TABLE landing_rejects; DROP TABLE landing_scans")
+    return unmapped
 
 
-def _record(headers: list[str], cells: list) -> str:
-    """A quarantined row as received, JSON (made only for rows that are quarantined)."""
-    return json.dumps(dict(zip(headers, cells, strict=False)), ensure_ascii=False, separators=(",", ":"))
-
-
-def apply_contract(ds: Dataset, table: ParsedTable, uri: str) -> ContractResult:
-    positions = map_headers(ds, table.headers, uri)
-    extra_cols = [i for i in range(len(table.headers)) if i not in positions.values()]
-    landed: list[dict] = []
-    rejected: list[Rejection] = []
-    seen_keys: dict[tuple, int] = {}
-    for row_number, cells in table.rows:
-        if len(cells) != len(table.headers):
-            rejected.append(Rejection(
-                row_number, "ragged_row", None,
-                f"{ds.id}: {uri}: {table.position} {row_number}: {len(cells)} cells under "
-                f"{len(table.headers)} headings", _record(table.headers, cells),
-            ))
-            continue
-        values = {name: cells[pos] for name, pos in positions.items()}
-        problems = _check_row(ds, values)
-        key = tuple(_key_part(ds, k, values.get(k)) for k in ds.natural_key)
-        if not problems and key in seen_keys:
-            problems.append((
-                "duplicate_key", ",".join(ds.natural_key),
-                f"same {'/'.join(ds.natural_key)} as {table.position} {seen_keys[key]}",
-            ))
-        if problems:
-            rule, field_name, _ = problems[0]
-            detail = "; ".join(f"{field}: {msg}" for _, field, msg in problems)
-            rejected.append(Rejection(
-                row_number, rule, field_name,
-                f"{ds.id}: {uri}: {table.position} {row_number}: {detail}",
-                _record(table.headers, cells),
-            ))
-            continue
-        seen_keys[key] = row_number
-        extras = {table.headers[i]: cells[i] for i in extra_cols}
-        landed.append({
-            **values,
-            "_row_number": row_number,
-            "_extra": json.dumps(extras, ensure_ascii=False, separators=(",", ":")) if extras else None,
-        })
-    return ContractResult(landed=landed, rejected=rejected)
+_NULL = "\x1e"  # a byte no feed sends: empty cells stay '' (as received), never NULL

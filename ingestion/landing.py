@@ -7,7 +7,9 @@ Invariants (DESIGN.md, Contracts → Raw): values are stored as received (text);
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 import os
 from dataclasses import dataclass
@@ -15,13 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from .catalog import LOAD_COLUMNS, Dataset
+from .catalog import LOAD_COLUMNS, Dataset, raw_columns
 from .connectors import FetchedFile
-from .contract import apply_contract
-from .contract_sql import land_csv_sql
-from .parsers import LoadError, parse, refuse_html
+from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed_columns
+from .parsers import LoadError, decode, parse, refuse_html
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +41,41 @@ CREATE TABLE IF NOT EXISTS raw.load_log (
     status VARCHAR NOT NULL CHECK (status IN ('landed', 'failed')),
     final_uri VARCHAR,
     error VARCHAR,
-    CHECK (status = 'failed' OR rows_received = rows_landed + rows_quarantined)
+    cells_received INTEGER,
+    cells_landed INTEGER,
+    cells_quarantined INTEGER,
+    CHECK (status = 'failed' OR rows_received = rows_landed + rows_quarantined),
+    CHECK (status = 'failed' OR cells_received = cells_landed + cells_quarantined)
 );
--- where the bytes came from after redirects (NULL: from source_uri); warehouses made before it
+-- columns added since the first release, for warehouses made before them
 ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS final_uri VARCHAR;
+ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_received INTEGER;
+ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_landed INTEGER;
+ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_quarantined INTEGER;
 CREATE TABLE IF NOT EXISTS raw.quarantine (
     load_id VARCHAR NOT NULL,
     dataset_id VARCHAR NOT NULL,
     row_number INTEGER NOT NULL,
+    scope VARCHAR NOT NULL CHECK (scope IN ('row', 'cell')),  -- the whole row, or one cell of it
     rule VARCHAR NOT NULL,
     field VARCHAR,
     message VARCHAR NOT NULL,
-    record VARCHAR NOT NULL,
-    PRIMARY KEY (load_id, row_number)
+    record VARCHAR NOT NULL
 );
 """
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+    # before cell-level quarantine, (load_id, row_number) was the key and there was no scope
+    if not con.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = 'raw' "
+                       "AND table_name = 'quarantine' AND column_name = 'scope'").fetchone():
+        con.execute("""
+            CREATE TABLE raw.quarantine_v2 AS SELECT load_id, dataset_id, row_number, 'row' AS scope,
+                rule, field, message, record FROM raw.quarantine;
+            DROP TABLE raw.quarantine;
+            ALTER TABLE raw.quarantine_v2 RENAME TO quarantine""")
+        con.execute(DDL)
 
 
 # Which source a load came from: its URI without scheme and host, so the same file read from
@@ -73,20 +93,34 @@ class LoadResult:
     rows_received: int = 0
     rows_landed: int = 0
     rows_quarantined: int = 0
+    cells_received: int = 0
+    cells_landed: int = 0
+    cells_quarantined: int = 0
 
 
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
-    con.execute(DDL)
-    cols = ", ".join([f'"{n}" VARCHAR' for n in ds.field_names] +
-                     [f"{n} {t}" for n, (t, _) in LOAD_COLUMNS.items()])
+    ensure_schema(con)
+    columns = raw_columns(ds)
+    types = {name: sql_type for name, sql_type, _ in columns}
+    types.update({n: t for n, (t, _) in LOAD_COLUMNS.items()})
+    cols = ", ".join(f'"{n}" {t}' for n, t in types.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS {ds.raw_table} ({cols})")
-    # A field added to the contract later becomes a new (empty for old loads) column.
+    # A field added to the contract later becomes a new (empty for old loads) column; a typed
+    # column added later is filled from the text by the contract's own expressions.
     existing = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = 'raw' AND table_name = ?", [ds.id]).fetchall()}
-    for name in ds.field_names:
-        if name not in existing:
-            con.execute(f'ALTER TABLE {ds.raw_table} ADD COLUMN "{name}" VARCHAR')
+    added = [n for n, _, _ in columns if n not in existing]
+    for name in added:
+        con.execute(f'ALTER TABLE {ds.raw_table} ADD COLUMN "{name}" {types[name]}')
+    typed = {f.name: ds.typed_column(f.name) for f in ds.fields if ds.typed_column(f.name) in added
+             and f.name in existing}
+    if typed:
+        col = {name: f'"{name}"' for name in typed}
+        con.execute(f"""
+            UPDATE {ds.raw_table} SET {', '.join(f'"{t}" = typed.t_{n}' for n, t in typed.items())}
+            FROM (SELECT rowid AS id, {', '.join(parsed_columns(ds, col))} FROM {ds.raw_table}) AS typed
+            WHERE {ds.raw_table}.rowid = typed.id""")
 
 
 def archive(data: bytes, sha256: str, ds: Dataset, archive_dir: Path) -> Path:
@@ -107,13 +141,98 @@ def make_load_id(ds: Dataset, fetched_at: datetime, sha256: str) -> str:
 
 def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
          archive_dir: Path) -> LoadResult:
-    """Land one fetched file. Raises LoadError (after logging a failed load) when the file as a
-    whole cannot be read; then no row of it is landed."""
+    """Land one fetched file (see land_batch)."""
+    return land_batch(con, ds, [fetched], archive_dir)[0]
+
+
+def land_batch(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedFile],
+               archive_dir: Path) -> list[LoadResult]:
+    """Land fetched files of one dataset, each its own load (one raw.load_log row), in one
+    transaction: UTF-8 CSVs with the same headings in one read_csv, other files parsed one by
+    one, all through the same SQL contract. A file that cannot be read as a whole gets a
+    failed load_log row and lands nothing; the batch's other files land, then the first such
+    LoadError is raised."""
     ensure_raw_table(con, ds)
-    sha256 = hashlib.sha256(fetched.data).hexdigest()
-    # Unchanged: the bytes this source last landed, or (a source seen for the first time)
-    # bytes already landed from another. A source going back to earlier bytes (a corrected
-    # file replacing a bad one) is a change: it lands again as the newest vintage.
+    results: dict[int, LoadResult] = {}
+    pending: list[tuple[int, FetchedFile, str, Path, str]] = []  # index, file, sha, archive, load id
+    errors: list[LoadError] = []
+    for index, fetched in enumerate(batch):
+        sha256 = hashlib.sha256(fetched.data).hexdigest()
+        seen = _landed_before(con, ds, fetched.uri, sha256)
+        if seen:
+            log.info("%s: %s unchanged (sha256 %s already landed as %s)",
+                     ds.id, fetched.uri, sha256[:12], seen)
+            results[index] = LoadResult(ds.id, fetched.uri, sha256, "unchanged", load_id=seen)
+            continue
+        path = archive(fetched.data, sha256, ds, archive_dir)
+        pending.append((index, fetched, sha256, path, make_load_id(ds, fetched.fetched_at, sha256)))
+    if not pending:
+        return [results[i] for i in range(len(batch))]
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE landing_received (load_id VARCHAR, rows INTEGER)")
+        csv_groups: dict[tuple[str, ...], list] = {}
+        parsed = []
+        for item in pending:
+            _, fetched, _, _, _ = item
+            try:
+                refuse_html(fetched.data, ds.format, dataset_id=ds.id, uri=fetched.uri)
+                if ds.format == "csv" and ds.encoding.lower().replace("_", "-") in {"utf-8", "utf8"}:
+                    # bad bytes fail the file, naming the line (DuckDB would skip them)
+                    decode(fetched.data, ds.encoding, dataset_id=ds.id, uri=fetched.uri)
+                    csv_groups.setdefault(tuple(_csv_headers(fetched.data, ds, fetched.uri)), []).append(item)
+                else:
+                    parsed.append((item, parse(fetched.data, ds.format, ds.encoding,
+                                               dataset_id=ds.id, uri=fetched.uri)))
+            except LoadError as exc:
+                errors.append(_log_failed(con, ds, item, exc))
+        for headers, items in csv_groups.items():
+            items = _with_headings(con, ds, list(headers), items, errors)
+            if not items:
+                continue
+            _loads_table(con, items)
+            unmapped = cells_from_csv(con, [(load_id, str(path), _lines(f.data))
+                                            for _, f, _, path, load_id in items], len(headers))
+            land_cells(con, ds, list(headers), "line")
+            # blank lines or quoted line breaks: the parser reads the file, the same SQL lands it
+            parsed += [(item, parse(item[1].data, "csv", ds.encoding, dataset_id=ds.id, uri=item[1].uri))
+                       for item in items if item[4] in unmapped]
+        for item, table in parsed:
+            if _with_headings(con, ds, table.headers, [item], errors):
+                _loads_table(con, [item])
+                cells_from_table(con, item[4], table)
+                land_cells(con, ds, table.headers, table.position)
+        counts = load_counts(con, ds)
+        for index, fetched, sha256, path, load_id in pending:
+            if load_id not in counts:
+                continue  # failed above
+            con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, "
+                        "source_sha256, archive_path, fetched_at, rows_received, rows_landed, "
+                        "rows_quarantined, cells_received, cells_landed, cells_quarantined, status) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
+                        [load_id, ds.id, fetched.uri, fetched.final_uri, sha256, str(path),
+                         fetched.fetched_at, *counts[load_id]])
+            results[index] = LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, *counts[load_id])
+        con.execute("DROP TABLE IF EXISTS landing_cells; DROP TABLE IF EXISTS landing_loads; "
+                    "DROP TABLE landing_received")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    for result in results.values():
+        if result.status == "landed" and result.rows_quarantined + result.cells_quarantined:
+            for rule, _, count, messages in quarantined_by_rule(con, result.load_id):
+                log.warning("%s: quarantined %d by %s, e.g. %s", ds.id, count, rule, messages[0])
+    if errors:
+        raise errors[0]
+    return [results[i] for i in range(len(batch))]
+
+
+def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset, uri: str, sha256: str) -> str | None:
+    """The load that already landed these bytes: the ones this source last landed, or (a
+    source seen for the first time) the same bytes from another. A source going back to
+    earlier bytes (a corrected file replacing a bad one) is a change: it lands again."""
     seen = con.execute(f"""
         WITH latest AS (
             SELECT load_id, source_sha256 FROM raw.load_log
@@ -125,98 +244,57 @@ def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
         SELECT load_id FROM raw.load_log
         WHERE dataset_id = $dataset AND source_sha256 = $sha AND status = 'landed'
           AND NOT EXISTS (SELECT 1 FROM latest)
-        LIMIT 1""", {"dataset": ds.id, "uri": fetched.uri, "sha": sha256}).fetchone()
-    if seen:
-        log.info("%s: %s unchanged (sha256 %s already landed as %s)",
-                 ds.id, fetched.uri, sha256[:12], seen[0])
-        return LoadResult(ds.id, fetched.uri, sha256, "unchanged", load_id=seen[0])
+        LIMIT 1""", {"dataset": ds.id, "uri": uri, "sha": sha256}).fetchone()
+    return seen[0] if seen else None
 
-    archive_path = archive(fetched.data, sha256, ds, archive_dir)
-    load_id = make_load_id(ds, fetched.fetched_at, sha256)
-    log_row = [load_id, ds.id, fetched.uri, fetched.final_uri, sha256, str(archive_path), fetched.fetched_at]
+
+def _csv_headers(data: bytes, ds: Dataset, uri: str) -> list[str]:
+    first = data.split(b"\n", 1)[0]
+    headers = next(csv.reader(io.StringIO(decode(first, ds.encoding, dataset_id=ds.id, uri=uri))), None)
+    if not headers:
+        raise LoadError(f"{ds.id}: {uri}: the file is empty (no header row)")
+    return headers
+
+
+def _lines(data: bytes) -> int:
+    return data.count(b"\n") + (not data.endswith(b"\n"))
+
+
+def _log_failed(con: duckdb.DuckDBPyConnection, ds: Dataset, item: tuple, exc: LoadError) -> LoadError:
+    _, fetched, sha256, path, load_id = item
+    con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
+                "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
+                "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'failed', ?)",
+                [load_id, ds.id, fetched.uri, fetched.final_uri, sha256, str(path), fetched.fetched_at,
+                 str(exc)])
+    return exc
+
+
+def _with_headings(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], items: list,
+                   errors: list[LoadError]) -> list:
+    """The items whose headings carry every required field; the others fail whole."""
     try:
-        refuse_html(fetched.data, ds.format, dataset_id=ds.id, uri=fetched.uri)
-        if ds.landing == "duckdb":
-            landed_in_sql = _land_sql(con, ds, fetched, archive_path, load_id, sha256, log_row)
-            if landed_in_sql:
-                return landed_in_sql
-            log.info("%s: %s has blank lines or quoted line breaks: the Python contract lands it",
-                     ds.id, fetched.uri)
-        result = apply_contract(
-            ds, parse(fetched.data, ds.format, ds.encoding, dataset_id=ds.id, uri=fetched.uri),
-            fetched.uri)
-    except LoadError as exc:
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
-                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'failed', ?)",
-                    [*log_row, str(exc)])
-        raise
-
-    # rows as they came, then the load's constant columns added column-wise (not per row)
-    landed = pl.DataFrame(
-        result.landed,
-        schema={**dict.fromkeys([*ds.field_names, "_extra"], pl.String), "_row_number": pl.Int32},
-    ).with_columns(
-        pl.lit(load_id, pl.String).alias("_load_id"),
-        pl.lit(fetched.uri, pl.String).alias("_source_uri"),
-        pl.lit(sha256, pl.String).alias("_source_sha256"),
-        pl.lit(fetched.fetched_at, pl.Datetime("us", "UTC")).alias("_fetched_at"),
-    )
-    rejected = pl.DataFrame(
-        [{"load_id": load_id, "dataset_id": ds.id, "row_number": r.row_number, "rule": r.rule,
-          "field": r.field, "message": r.message, "record": r.record} for r in result.rejected],
-        schema={"load_id": pl.String, "dataset_id": pl.String, "row_number": pl.Int32,
-                "rule": pl.String, "field": pl.String, "message": pl.String, "record": pl.String},
-    )
-    con.register("landing_rows", landed.to_arrow())
-    con.register("quarantine_rows", rejected.to_arrow())
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"INSERT INTO {ds.raw_table} BY NAME SELECT * FROM landing_rows")
-        con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM quarantine_rows")
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
-                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')",
-                    [*log_row, result.received, len(result.landed), len(result.rejected)])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("landing_rows")
-        con.unregister("quarantine_rows")
-    for r in result.rejected:
-        log.warning("quarantined %s", r.message)
-    return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, result.received,
-                      len(result.landed), len(result.rejected))
+        map_headers(ds, headers)
+    except LoadError:
+        for item in items:
+            try:
+                map_headers(ds, headers, item[1].uri)
+            except LoadError as exc:
+                errors.append(_log_failed(con, ds, item, exc))
+        return []
+    return items
 
 
-def _land_sql(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile, archive_path: Path,
-              load_id: str, sha256: str, log_row: list) -> LoadResult | None:
-    """The contract in DuckDB SQL (ingestion/contract_sql.py), one transaction; None when the
-    file must go through the Python contract instead."""
-    constants = {"load_id": load_id, "uri": fetched.uri, "sha": sha256, "fetched_at": fetched.fetched_at}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        counts = land_csv_sql(con, ds, archive_path, fetched.data, fetched.uri, constants)
-        if counts is None:
-            con.execute("ROLLBACK")
-            return None
-        con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, final_uri, source_sha256, "
-                    "archive_path, fetched_at, rows_received, rows_landed, rows_quarantined, "
-                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')", [*log_row, *counts])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    for rule, _, rows, messages in quarantined_by_rule(con, load_id):
-        log.warning("quarantined %d row(s) by %s, e.g. %s", rows, rule, messages[0])
-    return LoadResult(ds.id, fetched.uri, sha256, "landed", load_id, *counts)
+def _loads_table(con: duckdb.DuckDBPyConnection, items: list) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE landing_loads "
+                "(load_id VARCHAR, uri VARCHAR, sha VARCHAR, fetched_at TIMESTAMPTZ)")
+    con.executemany("INSERT INTO landing_loads VALUES (?, ?, ?, ?)",
+                    [[load_id, f.uri, sha, f.fetched_at] for _, f, sha, _, load_id in items])
 
 
 def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple]:
-    """(rule, field, rows, first messages) for one load's quarantined rows."""
-    con.execute(DDL)
+    """(rule, field, rows or cells, first messages) for one load's quarantine."""
+    ensure_schema(con)
     return con.execute("""
         SELECT rule, any_value(field ORDER BY row_number), count(*),
                list(message ORDER BY row_number)[:5]

@@ -1,56 +1,73 @@
-"""What the landing contracts share, in a leaf module (it imports nothing of the project): how
-names are compared, the markers for "no figure", the row rules and their names, and what the
-SQL contract can apply. The catalog validates sources.yml against it; contract.py (Python) and
-contract_sql.py (DuckDB) apply it."""
+"""The landing contract's rules, declared once in a leaf module (it imports nothing of the
+project): how cells are normalised, the number grammar, the markers for "no figure", the row
+rules and their names. ingestion/contract.py compiles them, with each dataset's fields from
+sources.yml, into DuckDB SQL: the one engine that types and checks every cell of every format."""
 
 from __future__ import annotations
 
-import unicodedata
+# Full-width ASCII (０-９, Ａ-Ｚ, ．，－（）…) reads as ASCII, and U+2212 MINUS SIGN as '-'.
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u2212"
+HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "-"
+# White space is dropped wherever it is (NBSP, the ideographic space U+3000, tabs…): the
+# characters Python's str.split() splits on.
+WHITE_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+_TO_HALF = str.maketrans(FULL_WIDTH, HALF_WIDTH)
 
 
 def normalize_name(text: str) -> str:
-    """How names are compared: NFKC (full-width → half-width) and no white space.
+    """How names and cells are compared: full-width → half-width, no white space. The SQL
+    contract applies the same two tables (contract.normalized_sql); a test keeps them equal."""
+    return "".join(text.translate(_TO_HALF).split())
 
-    dbt's `normalize_name` macro does the same in SQL; tests keep the two in step.
-    """
-    if text.isascii():  # NFKC leaves ASCII as it is: skip it on the hot path of landing
-        return "".join(text.split())
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def normalized_sql(expr: str) -> str:
+    """normalize_name in DuckDB SQL, from the same two tables (the landing contract uses it,
+    and dbt's normalize_name macro is generated from it)."""
+    white = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITE_SPACE) + "]"
+    return f"regexp_replace(translate({expr}, {lit(FULL_WIDTH)}, {lit(HALF_WIDTH)}), {lit(white)}, '', 'g')"
+
+
+# A number as departments write it, matched after normalisation: a sign, digits with or
+# without thousands separators (groups of three), decimals, then a suffix that must be the
+# field's unit, a unit convertible to it (unit_conversions seed) or 万/亿. Groups: sign,
+# digits, suffix. No exponents (1e5), no '_' (1_000): statistical tables never write them, so
+# such a cell is damaged, not a number.
+NUMBER_PATTERN = r"^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(.*)$"
+# A suffix that is not a unit: an exponent, more digits, separators (the cell is no number).
+NOT_A_UNIT_PATTERN = r"^(?:[eE][+-]?[0-9]|[0-9_.,+-])"
+MAGNITUDES = {"万": 1e4, "亿": 1e8}
+
+# A year as tables write it: 2024 or 2024年.
+YEAR_PATTERN = r"^([0-9]{4})年?$"
+FIRST_YEAR = 1949
 
 # Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
 MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "－", "…", "...", "/", "空"))
 
-# Every rule a row can break, and what it means. A row breaking any of them goes to
-# raw.quarantine under the rule's name; the batch then fails the gate, unless the dataset
-# lists the rule in its warn_rules (sources.yml), when it only warns.
+# Every rule a row (or a cell) can break, and what it means. A row breaking any of them goes
+# to raw.quarantine under the rule's name; so does a single bad cell of a dataset's
+# cell_fields (its other cells land). The batch then fails the gate, unless the dataset lists
+# the rule in its warn_rules (sources.yml), when it only warns.
 ROW_RULES = {
     "ragged_row": "the row has more or fewer cells than there are headings",
     "required_missing": "a required field is empty or a missing marker",
-    "unit_mismatch": "a number carries a unit other than the contract's",
-    "not_a_number": "a number field holds text",
+    "unit_mismatch": "a number carries a unit that does not convert to the contract's",
+    "not_a_number": "a number field holds something the number grammar does not read (text, 1e5, 1_000)",
     "below_minimum": "a number is below the field's minimum (e.g. a negative tonnage)",
     "above_maximum": "a number is above the field's maximum (e.g. a rate over 100)",
     "part_exceeds_whole": "a part is larger than its whole (numerator > denominator)",
-    "invalid_year": "a year that is not a whole number between 1949 and this year",
+    "invalid_year": "a year not written 2024 (or 2024年), or before 1949 or after this year",
     "invalid_datetime": "a time not written like 2025-01-31 14:00",
     "unknown_region": "a region name not in the region_aliases seed",
     "duplicate_key": "a second row with the same natural key in one file",
 }
 
 # A reading's time as monitoring exports write it, 2025-01-31 14:00 (seconds optional),
-# matched after normalize_name (which drops the space); the GX suite uses the same pattern.
+# matched after normalisation (which drops the space).
 DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T?[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$"
-
-# Field kinds the SQL contract knows; region names need the alias seed and stay in Python.
-SQL_KINDS = {"text", "number", "year", "datetime"}
-
-
-def sql_landing_problems(file_format: str, encoding: str, kinds: dict[str, str]) -> list[str]:
-    """Why `landing: duckdb` cannot serve a dataset (empty when it can); `kinds`: field → kind."""
-    problems = []
-    if file_format != "csv" or encoding.lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        problems.append("landing duckdb reads UTF-8 CSV only")
-    problems += [f"field {name}: landing duckdb has no rule for kind {kind!r}"
-                 for name, kind in kinds.items() if kind not in SQL_KINDS]
-    return problems

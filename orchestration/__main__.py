@@ -121,8 +121,8 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
               + ("; late (by the 更新周期 in ingestion/sources.yml):" if late else ""))
     for e in late:
         print(f"  {e.description}")
-    print(f"raw rows quarantined (all loads): {counts.get('raw.quarantine', 0)}; "
-          "see raw.quarantine and raw.load_log")
+    print(f"raw quarantine (all loads): {counts.get('raw.quarantine', 0)} entries (whole rows and "
+          "single cells); see raw.quarantine and raw.load_log")
     print(f"\nwarehouse:  {settings.warehouse_path}")
     published = any(key.path[0] == "published" for key in materialized)
     out = settings.publish_dir

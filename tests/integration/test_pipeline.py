@@ -244,7 +244,8 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     failed = gate_failures(result)
     assert [(e.asset_key, e.severity) for e in failed] == [
         (dg.AssetKey(["raw", "waste_domestic_waste"]), dg.AssetCheckSeverity.ERROR)]
-    assert "expect_table_row_count_to_be_between" in failed[0].description
+    assert "expect_column_values_to_be_between on rows_landed" in failed[0].description
+    assert "critical: quarantine:unknown_region on region: 2 unexpected" in failed[0].description
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["marts", "mart_solid_waste_utilization"]) not in materialized
     assert dg.AssetKey(["published", "marts_snapshot"]) not in materialized
@@ -279,7 +280,7 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
         ("fct_indicator_observation", "golden_row_counts_fct_indicator_observation_left_time_period_4_"):
             dg.AssetCheckSeverity.WARN}
     # the gap is named where it enters (raw) and where it shows (the mart's 2024 column)
-    assert "regions_reporting_in_year" in failed["waste_domestic_waste", "gx_raw_suite"].description
+    assert "regions_reporting_min" in failed["waste_domestic_waste", "gx_raw_suite"].description
     mart_warning = failed["mart_solid_waste_utilization", "gx_mart_suite"].description
     assert "domestic_waste_collected_t__regions" in mart_warning and "'2024'" in mart_warning
     assert pipeline.query(

@@ -94,7 +94,8 @@ def test_a_county_missing_from_a_year_only_warns(pipeline):
     result = pipeline.run_around("waste_domestic_waste")
     (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
-    assert "regions_reporting_in_year" in check.description and "'_row_number'" in check.description
+    assert "on regions_reporting_min" in check.description
+    assert "{'regions_reporting_min': 4}" in check.description  # the load's fewest in a year
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert STAGING["waste_domestic_waste"] in materialized
 
@@ -108,5 +109,10 @@ def test_a_bad_hourly_reading_is_quarantined_but_only_warns(pipeline):
     assert "quarantine:below_minimum" in check.description and "line 6" in check.description
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert "stg_air__hourly_readings" in materialized
-    assert pipeline.query("SELECT rule, count(*) FROM raw.quarantine GROUP BY rule") == [
-        ("below_minimum", 1)]
+    assert pipeline.query("SELECT scope, rule, field, count(*) FROM raw.quarantine GROUP BY ALL") == [
+        ("cell", "below_minimum", "pm25", 1)]
+    # only that cell: the hour's other pollutants landed, typed
+    assert pipeline.query(
+        "SELECT pm25, pm25__value, pm10__value IS NOT NULL, o3__value IS NOT NULL "
+        "FROM raw.air_hourly_readings WHERE _row_number = 6 AND _source_uri LIKE '%BZ0001A_202401.csv' "
+        "ORDER BY _fetched_at DESC LIMIT 1") == [("-7", None, True, True)]

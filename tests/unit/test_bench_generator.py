@@ -15,6 +15,10 @@ def test_the_generator_is_deterministic_and_writes_the_feed_format(tmp_path):
     with duckdb.connect() as con:
         assert con.execute(query.format(tmp_path / "a")).fetchall() == \
             con.execute(query.format(tmp_path / "b")).fetchall()
-    with open(tmp_path / "a" / "csv" / "month=2025-07" / "data_0.csv", encoding="utf-8") as fh:
-        header = next(csv.reader(fh))
-    assert header == list(FEED_HEADERS.values())
+    # the feed's real shape: one file per station and month, named as the platform names it
+    assert first["files"] == 3 * 12
+    with open(tmp_path / "a" / "csv" / "month=2025-07" / "SC0002A_202507.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == list(FEED_HEADERS.values())
+    assert {r[0] for r in rows[1:]} == {"SC0002A"} and len(rows) == 1 + 31 * 24
+    assert rows[1][2] == "2025-07-01 01:00" and rows[-1][2] == "2025-08-01 00:00"  # hour ending, in order

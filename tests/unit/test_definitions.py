@@ -6,7 +6,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingestion.catalog import dbt_sources, dbt_sources_path, load_catalog
+from ingestion.catalog import (
+    MARTS_DIR,
+    NORMALIZE_MACRO_PATH,
+    dbt_sources,
+    dbt_sources_path,
+    indicator_descriptions,
+    load_catalog,
+    normalize_macro,
+)
 from orchestration.definitions import build_definitions
 
 
@@ -64,10 +72,17 @@ def test_each_mart_has_a_blocking_gx_check_that_publishing_waits_for():
         assert specs[key, "gx_mart_suite"].blocking, key
 
 
-def test_generated_dbt_sources_are_up_to_date():
+def test_generated_dbt_files_are_up_to_date():
+    """What `make catalog` writes from the one place each thing is declared: the dbt sources
+    (sources.yml), dbt's normalize_name (ingestion/rules.py) and the description of every
+    indicator column of the marts (seeds/indicators.csv)."""
     for domain in {d.domain for d in load_catalog().values()}:
         assert dbt_sources_path(domain).read_text(encoding="utf-8") == dbt_sources(domain), (
             "run `make catalog`: dbt sources are generated from ingestion/sources.yml")
+    assert NORMALIZE_MACRO_PATH.read_text(encoding="utf-8") == normalize_macro(), "run `make catalog`"
+    for path in MARTS_DIR.rglob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        assert indicator_descriptions(text) == text, f"run `make catalog`: {path.name}"
 
 
 def test_telemetry_is_switched_off_by_the_project():

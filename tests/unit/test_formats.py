@@ -117,16 +117,20 @@ def test_nbs_easyquery_missing_cells_are_not_zero():
     assert table.rows[1][1][6] == ""  # hasdata false: missing, never 0
 
 
-def test_units_in_cells_are_checked_against_the_contract(tmp_path):
-    ds = load_catalog()["waste_domestic_waste"]
+def test_units_in_cells_are_converted_from_the_seed_or_refused(tmp_path):
+    ds = load_catalog()["waste_domestic_waste"]  # declared 万吨; typed at landing in t
     text = ("年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"
-            "2024,巴州区,12.5万吨,12.4万吨,\n"
-            "2024,恩阳区,125000吨,4,\n")
+            "2024,巴州区,12.5万吨,12.4,\n"
+            "2024,恩阳区,125000吨,4,\n"
+            "2024,通江县,3kg,1,\n")
     with duckdb.connect() as con:
         result = land(con, ds, FetchedFile("u", text.encode(), datetime.now(UTC)), tmp_path)
-        assert (result.rows_landed, result.rows_quarantined) == (1, 1)
+        assert (result.rows_landed, result.rows_quarantined) == (2, 1)
+        typed = con.execute("SELECT collected, collected__value, harmless_treated__value FROM "
+                            "raw.waste_domestic_waste ORDER BY _row_number").fetchall()
         rule, message = con.execute("SELECT rule, message FROM raw.quarantine").fetchone()
-    assert rule == "unit_mismatch" and "line 3" in message and "吨" in message
+    assert typed == [("12.5万吨", 125000.0, 124000.0), ("125000吨", 125000.0, 40000.0)]
+    assert rule == "unit_mismatch" and "line 4" in message and "is in kg, the contract says 万吨" in message
 
 
 def test_paged_api_needs_the_token_and_reads_every_page(tmp_path):

@@ -159,7 +159,7 @@ def test_sources_resource_reads_a_drop_dataset_from_the_drop_folder(tmp_path):
     assert [f.uri.rsplit("/", 1)[-1] for f in files] == ["domestic_2024.csv"]
 
 
-# --- the hourly feed's contract in DuckDB SQL (landing: duckdb) -------------------------------
+# --- the hourly feed: cell-level quarantine, batches of files -------------------------------
 
 AIR = load_catalog()["air_hourly_readings"]
 AIR_HEADER = ("站点编码,站点名称,监测时间,PM2.5(μg/m³),PM10(μg/m³),SO2(μg/m³),NO2(μg/m³),CO(mg/m³),"
@@ -181,49 +181,70 @@ AIR_ROWS = [
 ]
 
 
-def land_both(tmp_path, text: str):
-    """The same bytes landed by the SQL contract and by the Python one."""
-    from dataclasses import replace
-
-    results = {}
-    for landing in ("duckdb", "python"):
-        with duckdb.connect(":memory:") as c:
-            result = land(c, replace(AIR, landing=landing), fetched(text, uri="http://p/a.csv"),
-                          tmp_path / landing)
-            results[landing] = (
-                (result.rows_received, result.rows_landed, result.rows_quarantined),
-                c.execute(f"SELECT * EXCLUDE (_load_id, _fetched_at) FROM {AIR.raw_table} "
-                          "ORDER BY _row_number").fetchall(),
-                c.execute("SELECT row_number, rule, field FROM raw.quarantine ORDER BY 1").fetchall(),
-                c.execute("SELECT row_number, message FROM raw.quarantine WHERE rule <> 'ragged_row' "
-                          "ORDER BY 1").fetchall())
-    return results["duckdb"], results["python"]
+def land_air(tmp_path, text: str):
+    with duckdb.connect(":memory:") as c:
+        result = land(c, AIR, fetched(text, uri="http://p/a.csv"), tmp_path)
+        return (
+            result,
+            c.execute(f"SELECT _row_number, pm25, pm25__value, pm10__value, co__value, o3__value "
+                      f"FROM {AIR.raw_table} ORDER BY _row_number").fetchall(),
+            c.execute("SELECT row_number, scope, rule, field FROM raw.quarantine ORDER BY 1, 4").fetchall(),
+            c.execute("SELECT row_number, message FROM raw.quarantine ORDER BY 1, field").fetchall(),
+        )
 
 
-def test_sql_contract_lands_and_quarantines_exactly_like_the_python_one(tmp_path):
-    sql, python = land_both(tmp_path, AIR_HEADER + "\n".join(AIR_ROWS) + "\n")
-    assert sql == python
-    counts, landed, quarantined, _ = sql
-    assert counts == (13, 4, 9)
-    assert [r[-3] for r in landed] == [2, 3, 13, 14]  # _row_number: the file's line
+def test_a_bad_reading_quarantines_its_cell_and_the_hour_s_other_pollutants_land(tmp_path):
+    result, landed, quarantined, _ = land_air(tmp_path, AIR_HEADER + "\n".join(AIR_ROWS) + "\n")
+    assert [r[0] for r in landed] == [2, 3, 4, 5, 6, 12, 13]  # _row_number: the file's line
+    by_line = {r[0]: r[1:] for r in landed}
+    assert by_line[4] == ("abc", None, 99.0, 0.76, 10.0)  # text as received, the bad cell untyped
+    assert by_line[3][:2] == ("—", None)  # a missing marker: no value, no quarantine
+    assert by_line[12] == ("nan", None, None, 0.76, None)
+    assert by_line[13][1] == 12.0  # white space inside a number is dropped
     assert quarantined == [
-        (4, "not_a_number", "pm25"), (5, "below_minimum", "pm10"), (6, "above_maximum", "co"),
-        (7, "invalid_datetime", "hour"), (8, "required_missing", "station_code"),
-        (9, "duplicate_key", "station_code,hour"), (10, "ragged_row", None), (11, "ragged_row", None),
-        (12, "not_a_number", "pm25")]
+        (4, "cell", "not_a_number", "pm25"), (5, "cell", "below_minimum", "pm10"),
+        (6, "cell", "above_maximum", "co"), (7, "row", "invalid_datetime", "hour"),
+        (8, "row", "required_missing", "station_code"), (9, "row", "duplicate_key", "station_code,hour"),
+        (10, "row", "ragged_row", None), (11, "row", "ragged_row", None),
+        (12, "cell", "below_minimum", "o3"), (12, "cell", "not_a_number", "pm10"),
+        (12, "cell", "not_a_number", "pm25"),
+        (14, "row", "duplicate_key", "station_code,hour")]
+    # accounting at both levels: 13 rows (9 fields each) received
+    assert (result.rows_received, result.rows_landed, result.rows_quarantined) == (13, 7, 6)
+    cells = (result.cells_received, result.cells_landed, result.cells_quarantined)
+    assert cells == (117, 117 - 54 - 6, 54 + 6)
 
 
-def test_sql_contract_names_every_problem_of_a_row(tmp_path):
-    sql, _ = land_both(tmp_path, AIR_HEADER + AIR_ROWS[10] + "\n")
-    (_, message), = sql[3]
-    assert message == ("air_hourly_readings: http://p/a.csv: line 2: pm25: PM2.5(μg/m³) = 'nan' is not a "
-                       "number; pm10: PM10(μg/m³) = 'x' is not a number; o3: O3(μg/m³) = '-5' is below 0")
+def test_every_problem_of_a_row_is_named(tmp_path):
+    _, _, _, messages = land_air(tmp_path, AIR_HEADER + AIR_ROWS[10].replace("2025-12-01 10:00", "x") + "\n")
+    (_, message), = messages
+    assert message == ("air_hourly_readings: http://p/a.csv: line 2: hour: 监测时间 = 'x' is not a time "
+                       "like 2025-01-31 14:00; pm25: PM2.5(μg/m³) = 'nan' is not a number; pm10: "
+                       "PM10(μg/m³) = 'x' is not a number; o3: O3(μg/m³) = '-5' is below 0")
 
 
-def test_sql_contract_hands_files_with_blank_lines_to_the_python_contract(tmp_path):
-    sql, python = land_both(tmp_path, AIR_HEADER + AIR_ROWS[0] + "\n\n" + AIR_ROWS[3] + "\n")
-    assert sql == python
-    assert [r[0] for r in sql[2]] == [4]  # the file's line, blank line counted
+def test_files_with_blank_lines_or_quoted_line_breaks_keep_their_line_numbers(tmp_path):
+    text = (AIR_HEADER + AIR_ROWS[0] + "\n\n" + AIR_ROWS[3] + "\n"
+            + 'BZ0001A,"站\n（样例）",2025-12-01 05:00,1,1,1,1,0.1,1,\n' + AIR_ROWS[4] + "\n")
+    _, landed, quarantined, _ = land_air(tmp_path, text)
+    assert [r[0] for r in landed] == [2, 4, 5]
+    assert [(r[0], r[2]) for r in quarantined] == [(4, "below_minimum"), (7, "duplicate_key")]
+
+
+def test_the_files_of_a_batch_land_in_one_statement_each_as_its_own_load(tmp_path):
+    from ingestion.landing import land_batch
+
+    files = [fetched(AIR_HEADER + row + "\n", uri=f"http://p/{i}.csv") for i, row in enumerate(AIR_ROWS[:4])]
+    files.append(fetched(AIR_HEADER + AIR_ROWS[0] + "\n\n", uri="http://p/blank.csv"))  # parsed instead
+    with duckdb.connect(":memory:") as c:
+        results = land_batch(c, AIR, files, tmp_path)
+        logged = c.execute("SELECT source_uri, rows_received, rows_landed, cells_quarantined "
+                           "FROM raw.load_log ORDER BY source_uri").fetchall()
+        per_load = c.execute(f"SELECT _source_uri, _row_number FROM {AIR.raw_table} ORDER BY 1").fetchall()
+    assert [r.status for r in results] == ["landed"] * 5
+    assert logged == [("http://p/0.csv", 1, 1, 0), ("http://p/1.csv", 1, 1, 0), ("http://p/2.csv", 1, 1, 1),
+                      ("http://p/3.csv", 1, 1, 1), ("http://p/blank.csv", 1, 1, 0)]
+    assert all(line == 2 for _, line in per_load)
 
 
 @pytest.mark.parametrize("dataset", ["waste_domestic_waste", "air_hourly_readings"])  # Python and SQL landing

@@ -9,13 +9,12 @@
 -- seed; provenance from the station name; the latest vintage per station and hour.
 -- Incremental by month (the feed's partition): a run re-reads only the months that received
 -- rows fetched after the last run (a new month, or a revision), with every vintage of them,
--- so the latest still wins; the month filter sits below the vintage window.
-{%- set hour_ending = "strptime(" ~ normalize_name('hour') ~ ", ['%Y-%m-%d%H:%M', '%Y-%m-%dT%H:%M', "
-                      ~ "'%Y-%m-%d%H:%M:%S', '%Y-%m-%dT%H:%M:%S'])" %}
+-- so the latest still wins; the month filter sits below the vintage window. Values come
+-- typed from landing (hour__value, pm25__value, …): nothing is parsed here.
 with
 {%- if is_incremental() %}
 new_months as (
-    select distinct date_trunc('month', {{ hour_ending }} - interval 1 hour) as reading_month
+    select distinct date_trunc('month', hour__value - interval 1 hour) as reading_month
     from {{ source('air', 'air_hourly_readings') }}
     where _fetched_at > (select max(fetched_at) from {{ this }})
 ),
@@ -24,13 +23,8 @@ new_months as (
 source as (
     select * from {{ source('air', 'air_hourly_readings') }}
     {%- if is_incremental() %}
-    -- by the text's yyyy-mm (cheap on the whole history); the first hour-ending label of a
-    -- month (01 00:00) is the last hour of the month before, so the next month's text too
-    where left(trim(hour), 7) in (
-        select strftime(reading_month, '%Y-%m') from new_months
-        union all
-        select strftime(reading_month + interval 1 month, '%Y-%m') from new_months
-    )
+    -- hour ending: the label 01 00:00 is the last hour of the month before
+    where date_trunc('month', hour__value - interval 1 hour) in (select reading_month from new_months)
     {%- endif %}
 ),
 
@@ -38,13 +32,13 @@ typed as (
     select
         source.station_code,
         stations.region_code,
-        {{ hour_ending }} as hour_ending,
-        {{ to_number('source.pm25') }} as pm25_ugm3,
-        {{ to_number('source.pm10') }} as pm10_ugm3,
-        {{ to_number('source.so2') }} as so2_ugm3,
-        {{ to_number('source.no2') }} as no2_ugm3,
-        {{ to_number('source.co') }} as co_mgm3,
-        {{ to_number('source.o3') }} as o3_ugm3,
+        source.hour__value as hour_ending,
+        source.pm25__value as pm25_ugm3,
+        source.pm10__value as pm10_ugm3,
+        source.so2__value as so2_ugm3,
+        source.no2__value as no2_ugm3,
+        source.co__value as co_mgm3,
+        source.o3__value as o3_ugm3,
         -- the feed has no note column: sample stations say so in their name
         {{ lineage_columns('source', note_column='station_name') }}
     from source
@@ -58,9 +52,6 @@ in_months as (
         -- this run's rows: the model's tests check these only (macro get_where_subquery)
         cast('{{ run_started_at.isoformat() }}' as timestamptz) as written_at
     from typed
-    {%- if is_incremental() %}
-    where date_trunc('month', hour_ending - interval 1 hour) in (select reading_month from new_months)
-    {%- endif %}
 )
 
 {{ keep_latest_vintage('in_months', ['station_code', 'hour_ending']) }}

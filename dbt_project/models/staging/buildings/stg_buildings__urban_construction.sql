@@ -6,19 +6,19 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('year') }} as integer) as year,
+        year__value as year,
         '511900' as region_code,
-        {{ to_number('built_up_area') }} as built_up_area_ha,
-        {{ to_number('green_covered_area') }} as green_covered_area_ha,
-        {{ convert_unit(to_number('new_floor_area'), '万平方米', 'm2') }} as floor_area_started_m2,
-        {{ convert_unit(to_number('prefabricated_floor_area'), '万平方米', 'm2') }}
+        built_up_area__value as built_up_area_ha,
+        green_covered_area__value as green_covered_area_ha,
+        new_floor_area__value as floor_area_started_m2,
+        prefabricated_floor_area__value
             as prefabricated_floor_area_started_m2,
-        {{ convert_unit(to_number('new_urban_floor_area'), '万平方米', 'm2') }} as new_urban_floor_area_m2,
-        {{ convert_unit(to_number('green_floor_area'), '万平方米', 'm2') }} as green_floor_area_m2,
-        {{ convert_unit(to_number('star_green_floor_area'), '万平方米', 'm2') }} as star_green_floor_area_m2,
-        {{ to_number('renewable_substitution') }} as renewable_substitution_pct,
-        {{ to_number('rooftop_pv_coverage') }} as rooftop_pv_coverage_pct,
-        {{ to_number('waste_platforms') }} as waste_supervision_platforms,
+        new_urban_floor_area__value as new_urban_floor_area_m2,
+        green_floor_area__value as green_floor_area_m2,
+        star_green_floor_area__value as star_green_floor_area_m2,
+        renewable_substitution__value as renewable_substitution_pct,
+        rooftop_pv_coverage__value as rooftop_pv_coverage_pct,
+        waste_platforms__value as waste_supervision_platforms,
         {{ lineage_columns() }}
     from source
 )

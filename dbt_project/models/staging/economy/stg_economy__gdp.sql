@@ -7,15 +7,14 @@ with source as (
 
 cells as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
+        source.year__value as year,
+        source.region__code as region_code,
         source.indicator_code,
-        {{ to_number('source.value') }} as value,
+        source.value__value as value,
         {{ provenance_from_note('source.data_note') }} as provenance,
         source._load_id as load_id,
         source._fetched_at as fetched_at
     from source
-    {{ join_region_code('source.region') }}
 ),
 
 latest_cells as (

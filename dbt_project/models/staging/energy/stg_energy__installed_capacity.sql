@@ -6,16 +6,15 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
+        source.year__value as year,
+        source.region__code as region_code,
         source.region as region_as_received,
-        {{ convert_unit(to_number('source.hydro'), '万千瓦', 'kW') }} as hydro_kw,
-        {{ convert_unit(to_number('source.wind'), '万千瓦', 'kW') }} as wind_kw,
-        {{ convert_unit(to_number('source.solar_pv'), '万千瓦', 'kW') }} as solar_pv_kw,
-        {{ convert_unit(to_number('source.biomass'), '万千瓦', 'kW') }} as biomass_kw,
+        source.hydro__value as hydro_kw,
+        source.wind__value as wind_kw,
+        source.solar_pv__value as solar_pv_kw,
+        source.biomass__value as biomass_kw,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

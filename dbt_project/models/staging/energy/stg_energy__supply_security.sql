@@ -6,15 +6,15 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('year') }} as integer) as year,
+        year__value as year,
         '511900' as region_code,
-        {{ convert_unit(to_number('gas_capacity'), '亿立方米', 'm3') }} as gas_capacity_m3_per_year,
-        {{ convert_unit(to_number('shale_oil_capacity'), '万吨', 't') }} as shale_oil_capacity_t_per_year,
-        {{ convert_unit(to_number('grid_investment'), '万元', 'yuan') }} as grid_investment_yuan,
-        {{ convert_unit(to_number('distribution_investment'), '万元', 'yuan') }}
+        gas_capacity__value as gas_capacity_m3_per_year,
+        shale_oil_capacity__value as shale_oil_capacity_t_per_year,
+        grid_investment__value as grid_investment_yuan,
+        distribution_investment__value
             as distribution_investment_yuan,
-        {{ to_number('urban_reliability') }} as urban_reliability_pct,
-        {{ to_number('rural_reliability') }} as rural_reliability_pct,
+        urban_reliability__value as urban_reliability_pct,
+        rural_reliability__value as rural_reliability_pct,
         {{ lineage_columns() }}
     from source
 )

@@ -5,13 +5,12 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
-        {{ to_number('source.eqi') }} as eqi,
+        source.year__value as year,
+        source.region__code as region_code,
+        source.eqi__value as eqi,
         source.eqi_class,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

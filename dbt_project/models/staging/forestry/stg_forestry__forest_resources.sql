@@ -7,15 +7,14 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
+        source.year__value as year,
+        source.region__code as region_code,
         source.region as region_as_received,
-        {{ to_number('source.forest_coverage') }} as forest_coverage_pct,
-        {{ convert_unit(to_number('source.stock_volume'), '万立方米', 'm3') }} as stock_volume_m3,
-        {{ convert_unit(to_number('source.shelterbelt_km'), '公里', 'km') }} as shelterbelt_planted_km,
+        source.forest_coverage__value as forest_coverage_pct,
+        source.stock_volume__value as stock_volume_m3,
+        source.shelterbelt_km__value as shelterbelt_planted_km,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

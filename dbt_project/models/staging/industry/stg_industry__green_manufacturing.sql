@@ -7,15 +7,15 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('year') }} as integer) as year,
+        year__value as year,
         '511900' as region_code,
-        {{ convert_unit(to_number('energy_use'), '万吨标准煤', 'tce') }} as energy_use_tce,
-        {{ convert_unit(to_number('value_added_2020_prices'), '亿元', '10^4 yuan') }}
+        energy_use__value as energy_use_tce,
+        value_added_2020_prices__value
             as value_added_2020_prices_10k_yuan,
-        {{ to_number('green_parks') }} as green_parks,
-        {{ to_number('green_factories') }} as green_factories,
-        {{ convert_unit(to_number('bulk_waste_generated'), '万吨', 't') }} as bulk_waste_generated_t,
-        {{ convert_unit(to_number('bulk_waste_utilized'), '万吨', 't') }} as bulk_waste_utilized_t,
+        green_parks__value as green_parks,
+        green_factories__value as green_factories,
+        bulk_waste_generated__value as bulk_waste_generated_t,
+        bulk_waste_utilized__value as bulk_waste_utilized_t,
         {{ lineage_columns() }}
     from source
 )

@@ -6,16 +6,16 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('year') }} as integer) as year,
+        year__value as year,
         '511900' as region_code,
-        {{ to_number('organs_county_and_above') }} as organs_county_and_above,
-        {{ to_number('saving_organs_county_and_above') }} as saving_organs_county_and_above,
-        {{ to_number('organs_direct') }} as organs_direct,
-        {{ to_number('saving_organs_direct') }} as saving_organs_direct,
-        {{ convert_unit(to_number('procurement_total'), '万元', 'yuan') }} as procurement_total_yuan,
-        {{ convert_unit(to_number('procurement_green'), '万元', 'yuan') }} as procurement_green_yuan,
-        {{ convert_unit(to_number('energy_use'), '吨标准煤', 'tce') }} as energy_use_tce,
-        {{ convert_unit(to_number('floor_area'), '平方米', 'm2') }} as floor_area_m2,
+        organs_county_and_above__value as organs_county_and_above,
+        saving_organs_county_and_above__value as saving_organs_county_and_above,
+        organs_direct__value as organs_direct,
+        saving_organs_direct__value as saving_organs_direct,
+        procurement_total__value as procurement_total_yuan,
+        procurement_green__value as procurement_green_yuan,
+        energy_use__value as energy_use_tce,
+        floor_area__value as floor_area_m2,
         {{ lineage_columns() }}
     from source
 )

@@ -6,21 +6,21 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('year') }} as integer) as year,
+        year__value as year,
         '511900' as region_code,
-        {{ to_number('vehicles_added') }} as vehicles_added,
-        {{ to_number('vehicles_added_clean') }} as vehicles_added_clean,
-        {{ convert_unit(to_number('freight_total'), '万吨', 't') }} as freight_total_t,
-        {{ convert_unit(to_number('freight_rail'), '万吨', 't') }} as freight_rail_t,
-        {{ to_number('green_travel_share') }} as green_travel_share_pct,
-        {{ to_number('highway_waste_recovery') }} as highway_waste_recovery_pct,
-        {{ to_number('highway_waste_recycling') }} as highway_waste_recycling_pct,
-        {{ to_number('service_areas') }} as service_areas,
-        {{ to_number('service_areas_fast_charging') }} as service_areas_fast_charging,
-        {{ to_number('service_areas_charging_swap') }} as service_areas_charging_swap,
-        {{ to_number('passenger_hubs') }} as passenger_hubs,
-        {{ to_number('passenger_hubs_fast_charging') }} as passenger_hubs_fast_charging,
-        {{ to_number('passenger_hubs_charging_swap') }} as passenger_hubs_charging_swap,
+        vehicles_added__value as vehicles_added,
+        vehicles_added_clean__value as vehicles_added_clean,
+        freight_total__value as freight_total_t,
+        freight_rail__value as freight_rail_t,
+        green_travel_share__value as green_travel_share_pct,
+        highway_waste_recovery__value as highway_waste_recovery_pct,
+        highway_waste_recycling__value as highway_waste_recycling_pct,
+        service_areas__value as service_areas,
+        service_areas_fast_charging__value as service_areas_fast_charging,
+        service_areas_charging_swap__value as service_areas_charging_swap,
+        passenger_hubs__value as passenger_hubs,
+        passenger_hubs_fast_charging__value as passenger_hubs_fast_charging,
+        passenger_hubs_charging_swap__value as passenger_hubs_charging_swap,
         {{ lineage_columns() }}
     from source
 )

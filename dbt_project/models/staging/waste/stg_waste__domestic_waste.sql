@@ -6,14 +6,13 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
+        source.year__value as year,
+        source.region__code as region_code,
         source.region as region_as_received,
-        {{ convert_unit(to_number('source.collected'), '万吨', 't') }} as collected_t,
-        {{ convert_unit(to_number('source.harmless_treated'), '万吨', 't') }} as harmless_treated_t,
+        source.collected__value as collected_t,
+        source.harmless_treated__value as harmless_treated_t,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

@@ -6,17 +6,16 @@ with source as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
-        region_aliases.region_code,
+        source.year__value as year,
+        source.region__code as region_code,
         source.region as region_as_received,
-        {{ convert_unit(to_number('source.generated'), '万吨', 't') }} as generated_t,
-        {{ convert_unit(to_number('source.utilized'), '万吨', 't') }} as utilized_t,
-        {{ convert_unit(to_number('source.utilized_from_storage'), '万吨', 't') }} as utilized_from_storage_t,
-        {{ convert_unit(to_number('source.disposed'), '万吨', 't') }} as disposed_t,
-        {{ convert_unit(to_number('source.stored'), '万吨', 't') }} as stored_t,
+        source.generated__value as generated_t,
+        source.utilized__value as utilized_t,
+        source.utilized_from_storage__value as utilized_from_storage_t,
+        source.disposed__value as disposed_t,
+        source.stored__value as stored_t,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
 )
 
 {{ keep_latest_vintage('typed', ['year', 'region_code']) }}

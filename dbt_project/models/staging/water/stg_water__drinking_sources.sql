@@ -13,10 +13,10 @@ classes as (
 
 typed as (
     select
-        cast({{ to_number('source.year') }} as integer) as year,
+        source.year__value as year,
         source.source_code,
         source.source_name,
-        region_aliases.region_code,
+        source.region__code as region_code,
         case {{ normalize_name('source.source_level') }}
             when '城市' then 'urban' when '乡镇' then 'township' end as source_level,
         {{ normalize_name('source.serves_thousand_ton') }} = '是' as serves_thousand_ton,
@@ -25,15 +25,14 @@ typed as (
         classes.class_code as water_class,
         case {{ normalize_name('source.water_body_type') }}
             when '河流型' then 'river' when '湖库型' then 'lake_reservoir' end as water_body,
-        {{ to_number('source.do_mgl') }} as do_mgl,
-        {{ to_number('source.codmn_mgl') }} as codmn_mgl,
-        {{ to_number('source.nh3n_mgl') }} as nh3n_mgl,
-        {{ to_number('source.tp_mgl') }} as tp_mgl,
+        source.do_mgl__value as do_mgl,
+        source.codmn_mgl__value as codmn_mgl,
+        source.nh3n_mgl__value as nh3n_mgl,
+        source.tp_mgl__value as tp_mgl,
         {{ normalize_name('source.has_warning_station') }} = '是' as has_warning_station,
         {{ normalize_name('source.has_auto_monitoring') }} = '是' as has_auto_monitoring,
         {{ lineage_columns('source') }}
     from source
-    {{ join_region_code('source.region') }}
     left join classes
         on {{ normalize_name('source.water_class') }} = classes.class_key
 )
