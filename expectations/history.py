@@ -46,11 +46,13 @@ def stored_outcomes(con: duckdb.DuckDBPyConnection, suite: str, version: str,
 
 
 def record(con: duckdb.DuckDBPyConnection, *, run_id: str | None, asset_key: str,
-           check_name: str, version: str, partition: str, rows: int,
-           outcome: ValidationOutcome) -> None:
+           check_name: str, version: str, outcomes: dict[str, tuple[int, ValidationOutcome]]) -> None:
+    """One row per partition validated: partition → (rows validated, outcome)."""
     con.execute(DQ_RESULTS_DDL)
-    con.execute(
+    now = datetime.now(UTC)
+    con.executemany(
         "INSERT INTO raw.dq_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [datetime.now(UTC), run_id, asset_key, check_name, outcome.suite, version, partition,
-         outcome.passed, rows, outcome.evaluated, len(outcome.errors), len(outcome.warnings),
-         json.dumps([f.as_dict() for f in outcome.failures], ensure_ascii=False, default=str)])
+        [[now, run_id, asset_key, check_name, outcome.suite, version, partition,
+          outcome.passed, rows, outcome.evaluated, len(outcome.errors), len(outcome.warnings),
+          json.dumps([f.as_dict() for f in outcome.failures], ensure_ascii=False, default=str)]
+         for partition, (rows, outcome) in outcomes.items()])

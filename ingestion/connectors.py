@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +51,8 @@ class HttpConnector:
     max_backoff: float = 30.0
     max_bytes: int = 512 * 1024 * 1024
     headers: tuple[tuple[str, str], ...] = ()
+    # files of a listing fetched at a time
+    listing_workers: int = 4
 
     def _delay(self, attempt: int, response: requests.Response | None) -> float:
         delay = self.backoff * 2 ** (attempt - 1)
@@ -172,12 +176,19 @@ class HttpConnector:
     def fetch_listing(self, dataset_id: str, url: str, token: str | None = None,
                       wanted: Callable[[str], bool] | None = None) -> Iterator[FetchedFile]:
         """An index ({"files": [relative paths]}) and then each file it lists (or each that
-        `wanted` accepts): one load each."""
-        names = self.list_files(dataset_id, url, token)
+        `wanted` accepts), in the listed order: one load each. `listing_workers` files are
+        fetched at a time (a feed is thousands of small files: one at a time, the round trips
+        add up), and at most a few times that many wait, fetched, to be landed."""
+        names = [n for n in self.list_files(dataset_id, url, token) if wanted is None or wanted(n)]
         base = url.rsplit("/", 1)[0]
-        for name in names:
-            if wanted is None or wanted(name):
-                yield self.fetch(dataset_id, f"{base}/{name}", token)
+        with ThreadPoolExecutor(max_workers=self.listing_workers) as pool:
+            ahead: deque = deque()
+            for name in names:
+                ahead.append(pool.submit(self.fetch, dataset_id, f"{base}/{name}", token))
+                if len(ahead) >= 4 * self.listing_workers:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
 
 
 def _stays_under_listing(name: str) -> bool:

@@ -32,6 +32,7 @@ from .rules import (
     MISSING_MARKERS,
     NOT_A_UNIT_PATTERN,
     NUMBER_PATTERN,
+    PLAIN_NUMBER_PATTERN,
     YEAR_PATTERN,
     lit,
     normalize_name,
@@ -89,37 +90,59 @@ def _region_sql(n: str) -> str:
     return f"CASE {n} {cases} END"
 
 
-def parsed_columns(ds: Dataset, col: dict[str, str]) -> list[str]:
-    """Per field present, computed once: n_<f> normalised text, m_<f> missing marker, t_<f> the
-    typed value (NULL when missing or unreadable), and for numbers s_<f> the suffix and
-    k_<f> its factor (NULL: not a unit the field accepts)."""
+def _checked(ds: Dataset, f: Field) -> bool:
+    """Whether any rule reads the field (an optional free-text field, e.g. a remark, is kept
+    as received and never parsed)."""
+    return f.kind != "text" or f.required or f.name in ds.natural_key
+
+
+def parsed(ds: Dataset, col: dict[str, str], relation: str) -> str:
+    """SELECT every column of `relation` and, per field present: n_<f> normalised text, m_<f>
+    missing marker, t_<f> the typed value (NULL when missing or unreadable), and for numbers
+    d_<f> (digits found), s_<f> the suffix and k_<f> its factor (NULL: not a unit the field
+    accepts). In stages, one per level: DuckDB would repeat an alias's expression at each use
+    within one SELECT."""
     markers = ", ".join(lit(m) for m in sorted(MISSING_MARKERS))
-    out = []
+    stages: list[list[str]] = [[], [], [], [], []]
     for f in ds.fields:
-        if f.name not in col:
+        if f.name not in col or not _checked(ds, f):
             continue
-        n = f"n_{f.name}"
-        out += [f"{normalized_sql(col[f.name])} AS {n}", f"coalesce({n} IN ({markers}), true) AS m_{f.name}"]
+        n, c = f"n_{f.name}", col[f.name]
         if f.kind == "number":
-            pattern = lit(NUMBER_PATTERN)
-            digits = f"regexp_extract({n}, {pattern}, 2)"
-            sign = f"CASE regexp_extract({n}, {pattern}, 1) WHEN '-' THEN -1 ELSE 1 END"
-            out += [f"regexp_extract({n}, {pattern}, 3) AS s_{f.name}",
-                    f"{digits} <> '' AS d_{f.name}",
-                    f"{_factor_sql(f, f's_{f.name}')} AS k_{f.name}",
-                    f"CASE WHEN NOT m_{f.name} THEN TRY_CAST(replace({digits}, ',', '') AS DOUBLE) "
-                    f"* {sign} * k_{f.name} END AS t_{f.name}"]
-        elif f.kind == "year":
+            # most cells are plain digits (62, 0.76): read by a cast, no further parsing
+            plain = f"plain_{f.name}"
+            stages[0].append(f"coalesce(regexp_full_match({c}, {lit(PLAIN_NUMBER_PATTERN)}), false) "
+                             f"AS {plain}")
+            stages[1].append(f"CASE WHEN {plain} THEN {c} ELSE {normalized_sql(c)} END AS {n}")
+            stages[2] += [f"NOT {plain} AND coalesce({n} IN ({markers}), true) AS m_{f.name}",
+                          f"CASE WHEN NOT {plain} THEN regexp_extract({n}, {lit(NUMBER_PATTERN)}, "
+                          f"['sign', 'digits', 'suffix']) END AS x_{f.name}"]
+            stages[3] += [f"coalesce(x_{f.name}.suffix, '') AS s_{f.name}",
+                          f"{plain} OR x_{f.name}.digits <> '' AS d_{f.name}",
+                          f"CASE WHEN {plain} THEN {typed_unit(f)[1]!r} "
+                          f"ELSE {_factor_sql(f, f'x_{f.name}.suffix')} END AS k_{f.name}"]
+            stages[4].append(f"CASE WHEN {plain} THEN CAST({c} AS DOUBLE) * k_{f.name} "
+                             f"WHEN NOT m_{f.name} THEN TRY_CAST(replace(x_{f.name}.digits, ',', '') "
+                             f"AS DOUBLE) * (CASE x_{f.name}.sign WHEN '-' THEN -1 ELSE 1 END) * k_{f.name} "
+                             f"END AS t_{f.name}")
+            continue
+        stages[1].append(f"{normalized_sql(c)} AS {n}")
+        stages[2].append(f"coalesce({n} IN ({markers}), true) AS m_{f.name}")
+        if f.kind == "year":
             year = f"TRY_CAST(regexp_extract({n}, {lit(YEAR_PATTERN)}, 1) AS INTEGER)"
-            out.append(f"CASE WHEN {year} BETWEEN {FIRST_YEAR} AND {date.today().year} THEN {year} END "
-                       f"AS t_{f.name}")
+            stages[3].append(f"CASE WHEN {year} BETWEEN {FIRST_YEAR} AND {date.today().year} THEN {year} END "
+                             f"AS t_{f.name}")
         elif f.kind == "datetime":
             formats = "[" + ", ".join(lit(x) for x in DATETIME_FORMATS) + "]"
-            out.append(f"CASE WHEN regexp_full_match({n}, {lit(DATETIME_PATTERN.strip('^$'))}) "
-                       f"THEN try_strptime({n}, {formats}) END AS t_{f.name}")
+            stages[2].append(f"CASE WHEN regexp_full_match({n}, {lit(DATETIME_PATTERN.strip('^$'))}) "
+                             f"THEN try_strptime({n}, {formats}) END AS t_{f.name}")
         elif f.kind == "region":
-            out.append(f"{_region_sql(n)} AS t_{f.name}")
-    return out
+            stages[2].append(f"{_region_sql(n)} AS t_{f.name}")
+    sql = relation
+    for stage in stages:
+        if stage:
+            sql = f"(SELECT *, {', '.join(stage)} FROM {sql})"
+    return f"SELECT * FROM {sql}"
 
 
 def _field_problem(ds: Dataset, f: Field, text: str) -> str:
@@ -163,29 +186,32 @@ def _field_problem(ds: Dataset, f: Field, text: str) -> str:
     return f"CASE {' '.join(whens)} END" if whens else "NULL"
 
 
-def _problem_lists(ds: Dataset, col: dict[str, str]) -> tuple[str, str]:
-    """SQL lists of problems: (those that quarantine the row, those that quarantine a cell)."""
-    row, cell = [], []
+def _problems(ds: Dataset, col: dict[str, str]) -> tuple[list[str], str, str]:
+    """The problem columns p_<f> (a struct {rule, field, message} or NULL), and SQL lists over
+    them: (the columns, those that quarantine the row, those that quarantine a cell)."""
+    columns, row, cell = [], [], []
     for f in ds.fields:
-        if f.name in col:
-            (cell if f.name in ds.cell_fields else row).append(_field_problem(ds, f, col[f.name]))
+        if f.name in col and _checked(ds, f):
+            columns.append(f"{_field_problem(ds, f, col[f.name])} AS p_{f.name}")
+            (cell if f.name in ds.cell_fields else row).append(f"p_{f.name}")
     for f in ds.fields:
         if f.not_above and f.name in col and f.not_above in col:
             whole = ds.field(f.not_above)
             part, of = (f"'''' || {col[n]} || ''''" for n in (f.name, whole.name))
-            row.append(
+            columns.append(
                 f"CASE WHEN t_{f.name} > t_{f.not_above} THEN {{'rule': 'part_exceeds_whole', "
                 f"'field': {lit(f.name)}, 'message': {lit(f.header + ' = ')} || {part} || "
-                f"{lit(' is more than ' + whole.header + ' = ')} || {of}}} END")
+                f"{lit(' is more than ' + whole.header + ' = ')} || {of}}} END AS q_{f.name}")
+            row.append(f"q_{f.name}")
 
     def as_list(items: list[str]) -> str:
         if not items:
             return "[]::STRUCT(rule VARCHAR, field VARCHAR, message VARCHAR)[]"
         # most rows break no rule: build the list only for those that break one
-        broken = " OR ".join(f"({i}) IS NOT NULL" for i in items)
+        broken = " OR ".join(f"{i} IS NOT NULL" for i in items)
         return f"CASE WHEN {broken} THEN list_filter([{', '.join(items)}], p -> p IS NOT NULL) ELSE [] END"
 
-    return as_list(row), as_list(cell)
+    return columns, as_list(row), as_list(cell)
 
 
 def _key_part(ds: Dataset, name: str) -> str:
@@ -199,21 +225,33 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
     load's rows received are added to `landing_received`."""
     positions = map_headers(ds, headers)
     col = {name: f"c{pos}" for name, pos in positions.items()}
-    row_problems, cell_problems = _problem_lists(ds, col)
-    key = ", ".join(_key_part(ds, k) for k in ds.natural_key if k in col) or "NULL"
+    problem_columns, row_problems, cell_problems = _problems(ds, col)
+    keys = [f"{_key_part(ds, k)} AS key_{i}" for i, k in enumerate(ds.natural_key) if k in col] \
+        or ["NULL::VARCHAR AS key_0"]
+    same_key = " AND ".join(f"checked.key_{i} IS NOT DISTINCT FROM dups.key_{i}" for i in range(len(keys)))
+    typed_columns = [f"t_{n}" for n in col if ds.typed_column(n)]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE landing_checked AS
         WITH parsed AS (
-            SELECT *, {', '.join(parsed_columns(ds, col))} FROM landing_cells WHERE ragged IS NULL
+            {parsed(ds, col, "(SELECT * FROM landing_cells WHERE ragged IS NULL)")}
+        ),
+        problems AS (
+            SELECT *, {', '.join(problem_columns)} FROM parsed
         ),
         checked AS (
-            SELECT *, {row_problems} AS row_problems, {cell_problems} AS cell_problems,
-                   [{key}] AS natural_key
-            FROM parsed
+            SELECT _load_id, line, {', '.join(f"c{i}" for i in range(len(headers)))},
+                   {', '.join(typed_columns + keys) or 'NULL AS none'},
+                   {row_problems} AS row_problems, {cell_problems} AS cell_problems
+            FROM problems
+        ),
+        -- a second row with the key of an earlier one (rare: found by aggregation, not a window)
+        dups AS (
+            SELECT _load_id, {', '.join(f"key_{i}" for i in range(len(keys)))}, min(line) AS first_line
+            FROM checked WHERE len(row_problems) = 0 GROUP BY ALL HAVING count(*) > 1
         )
-        SELECT *, CASE WHEN len(row_problems) = 0 THEN min(line) FILTER (WHERE len(row_problems) = 0)
-                       OVER (PARTITION BY _load_id, natural_key) END AS first_line
-        FROM checked""")
+        SELECT checked.*, CASE WHEN len(row_problems) = 0 AND line <> dups.first_line
+                               THEN dups.first_line END AS duplicate_of
+        FROM checked LEFT JOIN dups ON checked._load_id = dups._load_id AND {same_key}""")
     extras = [i for i in range(len(headers)) if i not in positions.values()]
     extra = ("json_object(" + ", ".join(f"{lit(headers[i])}, c{i}" for i in extras) + ")"
              if extras else "NULL::VARCHAR")
@@ -227,7 +265,7 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
                line AS _row_number, _load_id, loads.uri AS _source_uri, loads.sha AS _source_sha256,
                loads.fetched_at AS _fetched_at
         FROM landing_checked JOIN landing_loads AS loads ON loads.load_id = _load_id
-        WHERE len(row_problems) = 0 AND line = first_line
+        WHERE len(row_problems) = 0 AND duplicate_of IS NULL
         ORDER BY _load_id, line""")
     key_names = ",".join(ds.natural_key)
     record = "json_object(" + ", ".join(f"{lit(h)}, c{i}" for i, h in enumerate(headers)) + ")"
@@ -238,14 +276,14 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
             -- a row broken as a whole lists its cells' problems too; a duplicate only the key
             SELECT *, CASE WHEN len(row_problems) > 0 THEN list_concat(row_problems, cell_problems)
                            ELSE [] END AS problems
-            FROM landing_checked WHERE len(row_problems) > 0 OR line <> first_line
+            FROM landing_checked WHERE len(row_problems) > 0 OR duplicate_of IS NOT NULL
         )
         SELECT _load_id AS load_id, {lit(ds.id)} AS dataset_id, line AS row_number, 'row' AS scope,
                coalesce(problems[1].rule, 'duplicate_key') AS rule,
                coalesce(problems[1].field, {lit(key_names)}) AS field,
                {where} || CASE WHEN len(problems) > 0
                    THEN array_to_string(list_transform(problems, p -> p.field || ': ' || p.message), '; ')
-                   ELSE {lit(f"{key_names}: same {'/'.join(ds.natural_key)} as {position} ")} || first_line
+                   ELSE {lit(f"{key_names}: same {'/'.join(ds.natural_key)} as {position} ")} || duplicate_of
                END AS message,
                {record} AS record
         FROM bad JOIN landing_loads AS loads ON loads.load_id = _load_id
@@ -253,7 +291,7 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
         SELECT _load_id, {lit(ds.id)}, line, 'cell', p.rule, p.field, {where} || p.field || ': ' || p.message,
                {record}
         FROM (SELECT *, unnest(cell_problems) AS p FROM landing_checked
-              WHERE len(row_problems) = 0 AND line = first_line AND len(cell_problems) > 0)
+              WHERE len(row_problems) = 0 AND duplicate_of IS NULL AND len(cell_problems) > 0)
              JOIN landing_loads AS loads ON loads.load_id = _load_id
         UNION ALL
         SELECT _load_id, {lit(ds.id)}, line, 'row', 'ragged_row', NULL, {where} || ragged, record

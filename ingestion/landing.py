@@ -20,7 +20,7 @@ import duckdb
 
 from .catalog import LOAD_COLUMNS, Dataset, raw_columns
 from .connectors import FetchedFile
-from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed_columns
+from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed
 from .parsers import LoadError, decode, parse, refuse_html
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
         col = {name: f'"{name}"' for name in typed}
         con.execute(f"""
             UPDATE {ds.raw_table} SET {', '.join(f'"{t}" = typed.t_{n}' for n, t in typed.items())}
-            FROM (SELECT rowid AS id, {', '.join(parsed_columns(ds, col))} FROM {ds.raw_table}) AS typed
+            FROM ({parsed(ds, col, f"(SELECT rowid AS id, * FROM {ds.raw_table})")}) AS typed
             WHERE {ds.raw_table}.rowid = typed.id""")
 
 
@@ -156,9 +156,10 @@ def land_batch(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedF
     results: dict[int, LoadResult] = {}
     pending: list[tuple[int, FetchedFile, str, Path, str]] = []  # index, file, sha, archive, load id
     errors: list[LoadError] = []
-    for index, fetched in enumerate(batch):
-        sha256 = hashlib.sha256(fetched.data).hexdigest()
-        seen = _landed_before(con, ds, fetched.uri, sha256)
+    hashes = [hashlib.sha256(fetched.data).hexdigest() for fetched in batch]
+    landed_before = _landed_before(con, ds, [(f.uri, sha) for f, sha in zip(batch, hashes, strict=True)])
+    for index, (fetched, sha256) in enumerate(zip(batch, hashes, strict=True)):
+        seen = landed_before.get((fetched.uri, sha256))
         if seen:
             log.info("%s: %s unchanged (sha256 %s already landed as %s)",
                      ds.id, fetched.uri, sha256[:12], seen)
@@ -220,32 +221,40 @@ def land_batch(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedF
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    for result in results.values():
-        if result.status == "landed" and result.rows_quarantined + result.cells_quarantined:
-            for rule, _, count, messages in quarantined_by_rule(con, result.load_id):
-                log.warning("%s: quarantined %d by %s, e.g. %s", ds.id, count, rule, messages[0])
+    quarantined = [r.load_id for r in results.values()
+                   if r.status == "landed" and r.rows_quarantined + r.cells_quarantined]
+    for found in quarantined_by_rule(con, quarantined).values() if quarantined else ():
+        for rule, _, count, messages in found:
+            log.warning("%s: quarantined %d by %s, e.g. %s", ds.id, count, rule, messages[0])
     if errors:
         raise errors[0]
     return [results[i] for i in range(len(batch))]
 
 
-def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset, uri: str, sha256: str) -> str | None:
-    """The load that already landed these bytes: the ones this source last landed, or (a
-    source seen for the first time) the same bytes from another. A source going back to
-    earlier bytes (a corrected file replacing a bad one) is a change: it lands again."""
-    seen = con.execute(f"""
-        WITH latest AS (
-            SELECT load_id, source_sha256 FROM raw.load_log
-            WHERE dataset_id = $dataset AND {SOURCE_KEY} = {SOURCE_KEY.replace('source_uri', '$uri')}
-              AND status = 'landed'
-            ORDER BY fetched_at DESC, load_id DESC LIMIT 1)
-        SELECT load_id FROM latest WHERE source_sha256 = $sha
-        UNION ALL
-        SELECT load_id FROM raw.load_log
-        WHERE dataset_id = $dataset AND source_sha256 = $sha AND status = 'landed'
-          AND NOT EXISTS (SELECT 1 FROM latest)
-        LIMIT 1""", {"dataset": ds.id, "uri": uri, "sha": sha256}).fetchone()
-    return seen[0] if seen else None
+def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset,
+                   files: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(uri, sha256) → the load that already landed these bytes: the ones this source last
+    landed, or (a source seen for the first time) the same bytes from another. A source going
+    back to earlier bytes (a corrected file replacing a bad one) is a change: it lands again.
+    One query for the batch."""
+    key = SOURCE_KEY.replace("source_uri", "files.uri")
+    rows = con.execute(f"""
+        WITH files AS (SELECT unnest($uris) AS uri, unnest($shas) AS sha),
+        landed AS (
+            SELECT load_id, {SOURCE_KEY} AS source, source_sha256, fetched_at FROM raw.load_log
+            WHERE dataset_id = $dataset AND status = 'landed'
+        ),
+        latest AS (
+            SELECT source, load_id, source_sha256 FROM landed
+            QUALIFY row_number() OVER (PARTITION BY source ORDER BY fetched_at DESC, load_id DESC) = 1
+        )
+        SELECT files.uri, files.sha, CASE
+            WHEN latest.source IS NOT NULL
+                THEN CASE WHEN latest.source_sha256 = files.sha THEN latest.load_id END
+            ELSE (SELECT min(load_id) FROM landed WHERE landed.source_sha256 = files.sha) END
+        FROM files LEFT JOIN latest ON latest.source = {key}""",
+        {"dataset": ds.id, "uris": [u for u, _ in files], "shas": [s for _, s in files]}).fetchall()
+    return {(uri, sha): load_id for uri, sha, load_id in rows if load_id}
 
 
 def _csv_headers(data: bytes, ds: Dataset, uri: str) -> list[str]:
@@ -292,11 +301,14 @@ def _loads_table(con: duckdb.DuckDBPyConnection, items: list) -> None:
                     [[load_id, f.uri, sha, f.fetched_at] for _, f, sha, _, load_id in items])
 
 
-def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple]:
-    """(rule, field, rows or cells, first messages) for one load's quarantine."""
-    ensure_schema(con)
-    return con.execute("""
-        SELECT rule, any_value(field ORDER BY row_number), count(*),
+def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> dict[str, list[tuple]]:
+    """Load id → (rule, field, rows or cells, first messages) of its quarantine, for the loads
+    given (one query however many)."""
+    found: dict[str, list[tuple]] = {}
+    for load_id, *rest in con.execute("""
+        SELECT load_id, rule, any_value(field ORDER BY row_number), count(*),
                list(message ORDER BY row_number)[:5]
-        FROM raw.quarantine WHERE load_id = ? GROUP BY rule ORDER BY rule
-    """, [load_id]).fetchall()
+        FROM raw.quarantine WHERE list_contains($load_ids, load_id) GROUP BY ALL ORDER BY ALL
+    """, {"load_ids": load_ids}).fetchall():
+        found.setdefault(load_id, []).append(tuple(rest))
+    return found

@@ -30,7 +30,12 @@ def normalized_sql(expr: str) -> str:
     """normalize_name in DuckDB SQL, from the same two tables (the landing contract uses it,
     and dbt's normalize_name macro is generated from it)."""
     white = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITE_SPACE) + "]"
-    return f"regexp_replace(translate({expr}, {lit(FULL_WIDTH)}, {lit(HALF_WIDTH)}), {lit(white)}, '', 'g')"
+    # translate() with the whole table is the costly part (Chinese text too): only text
+    # holding a full-width character goes through it
+    full = f"[\\x{{{ord(FULL_WIDTH[0]):x}}}-\\x{{{ord(FULL_WIDTH[-2]):x}}}\\x{{{ord(FULL_WIDTH[-1]):x}}}]"
+    half = f"CASE WHEN regexp_matches({expr}, {lit(full)}) " \
+           f"THEN translate({expr}, {lit(FULL_WIDTH)}, {lit(HALF_WIDTH)}) ELSE {expr} END"
+    return f"regexp_replace({half}, {lit(white)}, '', 'g')"
 
 
 # A number as departments write it, matched after normalisation: a sign, digits with or
@@ -39,6 +44,9 @@ def normalized_sql(expr: str) -> str:
 # digits, suffix. No exponents (1e5), no '_' (1_000): statistical tables never write them, so
 # such a cell is damaged, not a number.
 NUMBER_PATTERN = r"^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(.*)$"
+# The common case, read by a plain cast without further parsing: digits and decimals, in the
+# heading's unit. Anything else goes through NUMBER_PATTERN.
+PLAIN_NUMBER_PATTERN = r"[0-9]+(?:\.[0-9]+)?"
 # A suffix that is not a unit: an exponent, more digits, separators (the cell is no number).
 NOT_A_UNIT_PATTERN = r"^(?:[eE][+-]?[0-9]|[0-9_.,+-])"
 MAGNITUDES = {"万": 1e4, "亿": 1e8}

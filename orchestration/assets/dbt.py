@@ -157,4 +157,4 @@ def record_dbt_tests(con, run_results: dict, manifest: dict, run_id: str) -> Non
             unexpected_count=r.get("failures"), examples=[r.get("message") or status])]
         record(con, run_id=run_id, asset_key=asset, check_name=node["name"],
                version=node.get("checksum", {}).get("checksum", "")[:16] or "dbt",
-               partition="all", rows=0, outcome=ValidationOutcome("dbt", 1, failures))
+               outcomes={"all": (0, ValidationOutcome("dbt", 1, failures))})

@@ -47,8 +47,7 @@ def build_mart_checks(mart_keys: list[dg.AssetKey], manifest_path: Path,
                 outcome = validate(prepare_mart_frame(node, frame), suite, gx_root)
                 record(con, run_id=context.op_execution_context.run_id,
                        asset_key=key.to_user_string(), check_name=CHECK_NAME,
-                       version=suite_version(suite), partition="all", rows=len(frame),
-                       outcome=outcome)
+                       version=suite_version(suite), outcomes={"all": (len(frame), outcome)})
                 yield check_result(outcome, {"rows_validated": len(frame)},
                                    asset_key=key, check_name=CHECK_NAME)
 

@@ -132,11 +132,14 @@ def latest_loads_sql(ds: Dataset) -> str:
     """
 
 
-def quarantine_failures(con, ds: Dataset, load_id: str) -> list[Failure]:
-    """Rows the contract sent to quarantine count against the batch, by their rule's severity."""
-    return [Failure(expectation=f"quarantine:{rule}", column=field, severity=rule_severity(ds, rule),
-                    unexpected_count=rows, examples=messages, batch=load_id)
-            for rule, field, rows, messages in quarantined_by_rule(con, load_id)]
+def quarantine_failures(con, ds: Dataset, load_ids: list[str]) -> dict[str, list[Failure]]:
+    """Rows and cells the contract sent to quarantine count against their load, by their rule's
+    severity (one query for all the loads)."""
+    return {load_id: [Failure(expectation=f"quarantine:{rule}", column=field,
+                              severity=rule_severity(ds, rule), unexpected_count=count,
+                              examples=messages, batch=load_id)
+                      for rule, field, count, messages in found]
+            for load_id, found in quarantined_by_rule(con, load_ids).items()}
 
 
 def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
@@ -165,12 +168,13 @@ def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
                 profile = con.execute(raw_profile_sql(ds), {"load_ids": new}).df()
                 found = validate_per_batch(prepare_raw_profile(profile), suite, gx_root, "load_id", new)
                 rows = dict(zip(profile["load_id"], profile["rows_received"], strict=True))
+                quarantined = quarantine_failures(con, ds, new)
                 for load_id in new:
-                    found[load_id].failures += quarantine_failures(con, ds, load_id)
-                    record(con, run_id=context.op_execution_context.run_id, asset_key=f"raw/{ds.id}",
-                           check_name="gx_raw_suite", version=version, partition=load_id,
-                           rows=int(rows[load_id]), outcome=found[load_id])
-                    stored[load_id] = found[load_id]
+                    found[load_id].failures += quarantined.get(load_id, [])
+                record(con, run_id=context.op_execution_context.run_id, asset_key=f"raw/{ds.id}",
+                       check_name="gx_raw_suite", version=version,
+                       outcomes={load_id: (int(rows[load_id]), found[load_id]) for load_id in new})
+                stored.update(found)
                 failed = [load_id for load_id in new if found[load_id].failures]
                 context.log.info(f"{ds.id}: validated {len(new)} new load(s), "
                                  f"{int(profile['rows_received'].sum())} rows, in one profile query; "

@@ -233,7 +233,7 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
     assert [(e.asset_key.path[-1], e.check_name) for e in errors] == [
         ("mart_solid_waste_utilization", "gx_mart_suite")]
     assert "domestic_waste_harmless_treatment_rate_pct" in errors[0].description
-    assert "'511903'" in errors[0].description and "'2020'" in errors[0].description
+    assert "'511903'" in errors[0].description and "'year': 2020" in errors[0].description
     assert not result.get_asset_materialization_events() and snapshot.read_bytes() == before
 
     # every row unusable: all land in quarantine, the batch is empty, the GX gate says no
@@ -282,7 +282,7 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
     # the gap is named where it enters (raw) and where it shows (the mart's 2024 column)
     assert "regions_reporting_min" in failed["waste_domestic_waste", "gx_raw_suite"].description
     mart_warning = failed["mart_solid_waste_utilization", "gx_mart_suite"].description
-    assert "domestic_waste_collected_t__regions" in mart_warning and "'2024'" in mart_warning
+    assert "domestic_waste_collected_t__regions" in mart_warning and "'year': 2024" in mart_warning
     assert pipeline.query(
         f"SELECT domestic_waste_collected_t FROM {MART} WHERE region_code = '511900' "
         "AND year = 2024") == [(None,)]

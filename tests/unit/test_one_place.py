@@ -30,3 +30,15 @@ def test_only_publishing_metadata_parses_the_dbt_manifest():
     assert "manifest.json" not in "".join(
         (REPO_DIR / m).read_text(encoding="utf-8") for m in modules_matching(re.compile("manifest"))
         if m != "publishing/metadata.py")
+
+
+def test_cells_are_parsed_by_the_landing_contract_only():
+    """The number grammar, the units and the region aliases are applied once, at landing
+    (ingestion/contract.py from ingestion/rules.py): no other module parses a cell, and
+    staging reads the typed columns."""
+    parses = re.compile(r"def (?:parse_number|split_unit|to_number|is_missing)\b|MISSING_MARKERS\b")
+    assert modules_matching(parses) == {"ingestion/rules.py", "ingestion/contract.py"}
+    staging = REPO_DIR / "dbt_project" / "models" / "staging"
+    reparsing = re.compile(r"to_number|try_cast|strptime|join_region_code|convert_unit\(", re.IGNORECASE)
+    assert [p.name for p in staging.rglob("*.sql") if reparsing.search(p.read_text(encoding="utf-8"))] \
+        == ["stg_economy__gdp.sql"]  # NBS cells carry their unit per row: 亿元 → 10^4 yuan there
