@@ -8,8 +8,12 @@ the first --months months of the generated feed; the feed is fetched over loopba
 the project's own portal, exactly as `make run` fetches the sample. One run covers the monthly
 partitions from the --first listed month to the last (a backfill of that range). What runs is the air path
 of the real Definitions: raw/air_hourly_readings with its GX gate, the air staging,
-intermediate and mart models with their dbt tests, and the marts' GX suites. Set-up before
-the clock starts (first run only): the seeds, with the generated stations appended to
+intermediate and mart models with their dbt tests, and the marts' GX suites.
+
+    python -m bench.pipeline --data bench/data/1M --work /tmp/w --set-up
+
+prepares the work folder first, in a process of its own that bench/run.py does not time (a
+deployment has this already): the seeds, with the generated stations appended to
 reference.monitoring_stations (the generator maps each to a county).
 """
 
@@ -75,10 +79,17 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="a folder bench.generate wrote")
     parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--months", type=int, required=True, help="how many months the portal lists")
+    parser.add_argument("--months", type=int, help="how many months the portal lists")
+    parser.add_argument("--set-up", action="store_true", help="only prepare the work folder")
     parser.add_argument("--first", type=int, default=1,
                         help="run the partitions from this listed month (1 = the first) to the last listed")
     args = parser.parse_args(argv)
+    if args.set_up:
+        set_up(Settings(data_dir=args.work / "data", portal_url=None, drop_dir=args.work / "drop"), args.data)
+        print(json.dumps({"seconds": 0, "success": True}))
+        return 0
+    if args.months is None:
+        parser.error("--months is required")
     listed = publish_months(args.data, args.work / "portal", args.months)
     os.environ["BAZHONG_PORTAL_TOKEN"] = TOKEN
     # dbt unit tests check the models' SQL on fixtures, not the data: CI runs them, the
@@ -88,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(data_dir=args.work / "data", portal_url=url, drop_dir=args.work / "drop")
         defs = build_definitions(settings)
         instance = dg.DagsterInstance.ephemeral()
-        if not settings.warehouse_path.exists():
+        if not settings.warehouse_path.exists():  # run by hand without --set-up first
             set_up(settings, args.data)
         started = time.monotonic()
         keys = [m.removeprefix("month=") for m in listed]

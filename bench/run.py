@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeat):
         work = Path(tempfile.mkdtemp(prefix="bazhong-bench-"))
         try:
+            child(["bench.pipeline", "--data", str(data), "--work", str(work), "--set-up"], show)
             for step, module, n, first in [("a", ["bench.limit", str(data)], months - 1, None),
                                            ("f", ["bench.limit", str(data), "--fair", "--work", str(work)],
                                             months - 1, None),
