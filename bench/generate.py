@@ -88,7 +88,9 @@ def write_station_months(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     text = {"station_code", "station_name", "hour"}
     cols = ", ".join(f'{c} AS "{h}"' if c in text else f"coalesce(CAST({c} AS VARCHAR), '—') AS \"{h}\""
                      for c, h in FEED_HEADERS.items())
-    con.execute("SET preserve_insertion_order = true")  # each file in hour order, as exported
+    # each file whole and in hour order, as exported: one writer thread (with more, DuckDB
+    # splits a partition over data_0.csv, data_1.csv, …)
+    con.execute("SET preserve_insertion_order = true; SET threads = 1")
     files = []
     for month_dir in sorted((out / "parquet").glob("month=*")):
         month = month_dir.name.removeprefix("month=")
@@ -108,7 +110,7 @@ def write_station_months(con: duckdb.DuckDBPyConnection, out: Path) -> None:
             files.append(f"{month_dir.name}/{name}")
         split.rmdir()
     (out / "csv" / "index.json").write_text(json.dumps({"files": files}, indent=1))
-    con.execute("SET preserve_insertion_order = false")
+    con.execute("RESET preserve_insertion_order; RESET threads")
 
 
 def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool = True) -> dict:
