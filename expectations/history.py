@@ -39,7 +39,7 @@ def stored_outcomes(con: duckdb.DuckDBPyConnection, suite: str, version: str,
     con.execute(DQ_RESULTS_DDL)
     rows = con.execute("""
         SELECT partition_key, expectations_evaluated, findings FROM raw.dq_results
-        WHERE suite = ? AND suite_version = ? AND list_contains(?, partition_key)
+        WHERE suite = ? AND suite_version = ? AND partition_key IN (SELECT unnest(?::VARCHAR[]))
         QUALIFY row_number() OVER (PARTITION BY partition_key ORDER BY checked_at DESC) = 1
     """, [suite, version, partitions]).fetchall()
     return {p: ValidationOutcome(suite, evaluated, [Failure(**f) for f in json.loads(findings)])

@@ -54,11 +54,11 @@ def raw_profile_sql(ds: Dataset) -> str:
     return f"""
         WITH raw AS (
             SELECT _load_id, {', '.join(measures)} FROM {ds.raw_table}
-            WHERE list_contains($load_ids, _load_id) GROUP BY _load_id
+            WHERE _load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY _load_id
         ),
         quarantine AS (
             SELECT load_id, count(*) FILTER (WHERE rule IN ({warned})) AS warned
-            FROM raw.quarantine WHERE list_contains($load_ids, load_id) GROUP BY load_id
+            FROM raw.quarantine WHERE load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY load_id
         )
         SELECT log.load_id, log.rows_received, log.rows_landed, log.rows_quarantined,
                log.cells_received, log.cells_landed, log.cells_quarantined,
@@ -69,7 +69,7 @@ def raw_profile_sql(ds: Dataset) -> str:
         FROM raw.load_log AS log
         LEFT JOIN raw ON raw._load_id = log.load_id
         LEFT JOIN quarantine AS q ON q.load_id = log.load_id
-        WHERE list_contains($load_ids, log.load_id)
+        WHERE log.load_id IN (SELECT unnest($load_ids::VARCHAR[]))
         ORDER BY log.load_id"""
 
 

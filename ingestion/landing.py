@@ -308,7 +308,7 @@ def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> 
     for load_id, *rest in con.execute("""
         SELECT load_id, rule, any_value(field ORDER BY row_number), count(*),
                list(message ORDER BY row_number)[:5]
-        FROM raw.quarantine WHERE list_contains($load_ids, load_id) GROUP BY ALL ORDER BY ALL
+        FROM raw.quarantine WHERE load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY ALL ORDER BY ALL
     """, {"load_ids": load_ids}).fetchall():
         found.setdefault(load_id, []).append(tuple(rest))
     return found
