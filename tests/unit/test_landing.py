@@ -267,3 +267,24 @@ def test_the_url_the_bytes_came_from_after_a_redirect_is_kept(con, tmp_path):
     land(con, DOMESTIC, moved, tmp_path)
     assert con.execute("SELECT source_uri, final_uri FROM raw.load_log").fetchall() == [
         ("http://portal/domestic.csv", "http://portal/v2/domestic.csv")]
+
+
+def test_a_warehouse_from_before_typed_columns_is_migrated_in_place(con, tmp_path):
+    # the raw table and quarantine as the first release made them: text only, a row key
+    con.execute("CREATE SCHEMA raw; CREATE TABLE raw.quarantine (load_id VARCHAR NOT NULL, "
+                "dataset_id VARCHAR NOT NULL, row_number INTEGER NOT NULL, rule VARCHAR NOT NULL, "
+                "field VARCHAR, message VARCHAR NOT NULL, record VARCHAR NOT NULL, "
+                "PRIMARY KEY (load_id, row_number))")
+    con.execute("INSERT INTO raw.quarantine VALUES ('old', 'waste_domestic_waste', 3, 'not_a_number', "
+                "'collected', 'm', '{}')")
+    con.execute("CREATE TABLE raw.waste_domestic_waste (year VARCHAR, region VARCHAR, collected VARCHAR, "
+                "harmless_treated VARCHAR, data_note VARCHAR, _extra VARCHAR, _load_id VARCHAR, "
+                "_row_number INTEGER, _source_uri VARCHAR, _source_sha256 VARCHAR, _fetched_at TIMESTAMPTZ)")
+    con.execute("INSERT INTO raw.waste_domestic_waste VALUES ('2023年', '巴州', '12.5', '1,200吨', '', NULL, "
+                "'old', 2, 'u', 's', now())")
+    land(con, DOMESTIC, fetched(HEADER + "2024,巴州区,20.5,20.4,\n"), tmp_path)
+    assert con.execute("SELECT year__value, region__code, collected__value, harmless_treated__value "
+                       "FROM raw.waste_domestic_waste WHERE _load_id = 'old'").fetchall() == [
+        (2023, "511902", 125000.0, 1200.0)]  # typed from the text by the same SQL
+    assert con.execute("SELECT load_id, scope, rule FROM raw.quarantine").fetchall() == [
+        ("old", "row", "not_a_number")]  # kept, now with a scope and without the row key
