@@ -1,7 +1,8 @@
 """GX Core 1.x suites as code, built from metadata written once: raw suites from the source
 catalog (ingestion/sources.yml), mart suites from the dbt models' YAML (each indicator column
-says `meta: {indicator: ...}`) and the indicator catalog (seeds/indicators.csv: unit,
-numerator, denominator)."""
+says `meta: {indicator: ...}`) and the indicator catalog (seeds/indicators.csv: unit). A
+rate's numerator ≤ denominator is a landing rule on every row (ingestion.catalog.
+parts_of_wholes), so sums over rows keep it; marts and the fact check the rate itself."""
 
 from __future__ import annotations
 
@@ -154,39 +155,35 @@ def indicator_columns(node: dict) -> dict[str, str]:
             if c.get("meta", {}).get("indicator")}
 
 
-def _parts(expression: str, columns_by_indicator: dict[str, str]) -> list[str] | None:
-    """'a + b' of indicator codes → their mart columns; None unless every term is a column."""
-    terms = [t.strip() for t in expression.split("+")] if expression else []
-    cols = [columns_by_indicator.get(t) for t in terms]
-    return cols if cols and all(cols) else None
+# The fact in long form: one value column for all indicators, its unit beside it.
+LONG_FORM = ("indicator_code", "obs_value", "unit")
+LONG_FORM_INDEX = ["indicator_code", "ref_area", "time_period"]
+SHARE_VALUE = "obs_value__share"
 
 
 def mart_suite(node: dict) -> gx.ExpectationSuite:
     """Expectations on a mart as built: documented columns present, and for each indicator
     column the catalog's rules: a share (unit %) within 0–100, any other indicator not
-    negative, a rate's numerator not above its denominator (where both are columns here),
-    and, per region, year-over-year jumps (warning). Regions present one year and missing
-    the next warn too. `meta.gx_severity: warning` on a column softens its rules."""
+    negative, and, per region, year-over-year jumps (warning). Regions present one year and
+    missing the next warn too.
+    A table in long form (the fact) gets the share rule on every value whose unit is %, so
+    every rate is checked, in a mart column or not."""
     catalog = indicator_catalog()
     columns = indicator_columns(node)
-    by_indicator = {code: col for col, code in columns.items()}
     has_index = all(c in node["columns"] for c in MART_INDEX)
     expectations: list[gxe.Expectation] = [gxe.ExpectTableRowCountToBeBetween(min_value=1)]
     expectations += [gxe.ExpectColumnToExist(column=c) for c in node["columns"]]
+    long_form = all(c in node["columns"] for c in LONG_FORM + tuple(LONG_FORM_INDEX))
+    if long_form:
+        expectations.append(gxe.ExpectColumnValuesToBeBetween(
+            column=SHARE_VALUE, min_value=0, max_value=100,
+            meta={"notes": "every value whose unit is % (a share): within 0–100"}))
     for col, code in columns.items():
         indicator = catalog[code]
-        severity = FailureSeverity(node["columns"][col]["meta"].get("gx_severity", "critical"))
         share = indicator["unit"] == "%"
         expectations.append(gxe.ExpectColumnValuesToBeBetween(
-            column=col, min_value=0, max_value=100 if share else None, severity=severity,
+            column=col, min_value=0, max_value=100 if share else None,
             meta={"notes": f"{code}: {'a share in %' if share else 'a quantity'} ({indicator['unit']})"}))
-        numerator = _parts(indicator["numerator"], by_indicator)
-        denominator = _parts(indicator["denominator"], by_indicator)
-        if numerator and denominator:
-            expectations.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=f"{col}__denominator", column_B=f"{col}__numerator", or_equal=True,
-                ignore_row_if="either_value_is_missing", severity=severity,
-                meta={"notes": f"{' + '.join(numerator)} ≤ {' + '.join(denominator)}"}))
         if has_index:
             low, high = (-SHARE_JUMP_POINTS, SHARE_JUMP_POINTS) if share else QUANTITY_JUMP
             expectations.append(gxe.ExpectColumnValuesToBeBetween(
@@ -200,17 +197,19 @@ def mart_suite(node: dict) -> gx.ExpectationSuite:
                 meta={"notes": "fewer regions with a value than the year before: a county "
                                "missing from a year"}))
     return gx.ExpectationSuite(name=f"mart__{node['name']}", expectations=expectations,
-                               meta={"index_columns": MART_INDEX if has_index else []})
+                               meta={"index_columns": MART_INDEX if has_index
+                                     else LONG_FORM_INDEX if long_form else []})
 
 
 def prepare_mart_frame(node: dict, frame):
-    """Add the views the mart suite checks: each rate's numerator and denominator sums, and
+    """Add the views the mart suite checks: in long form the values that are shares, and
     per indicator its change on the previous year of the same region and the number of
     regions with a value in the year and in the year before."""
     catalog = indicator_catalog()
     columns = indicator_columns(node)
-    by_indicator = {code: col for col, code in columns.items()}
     out = frame.copy()
+    if all(c in out for c in LONG_FORM):
+        out[SHARE_VALUE] = out["obs_value"].where(out["unit"] == "%")
     has_index = all(c in out for c in MART_INDEX)
     if has_index:
         out = out.sort_values(MART_INDEX, kind="stable").reset_index(drop=True)
@@ -220,11 +219,6 @@ def prepare_mart_frame(node: dict, frame):
         if col not in out:
             continue
         indicator = catalog[code]
-        numerator = _parts(indicator["numerator"], by_indicator)
-        denominator = _parts(indicator["denominator"], by_indicator)
-        if numerator and denominator and all(c in out for c in numerator + denominator):
-            out[f"{col}__numerator"] = out[numerator].sum(axis=1, min_count=len(numerator))
-            out[f"{col}__denominator"] = out[denominator].sum(axis=1, min_count=len(denominator))
         if has_index:
             previous = out.groupby("region_code")[col].shift().where(consecutive)
             change = out[col] - previous if indicator["unit"] == "%" else out[col] / previous - 1

@@ -53,9 +53,6 @@ class Field:
     unit: str | None = None
     min: float | None = None
     max: float | None = None
-    # another number field of the same row this one cannot exceed (a part of a whole:
-    # harmless_treated ≤ collected); a row breaking it goes to quarantine
-    not_above: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,8 +191,6 @@ def _parse_dataset(entry: dict) -> Dataset:
     problems += [f"field {f.name}: unknown kind {f.kind!r}" for f in fields if f.kind not in FIELD_KINDS]
     problems += [f"natural_key {k!r} is not a field" for k in ds.natural_key if k not in names]
     numbers = {f.name for f in fields if f.kind == "number"}
-    problems += [f"field {f.name}: not_above {f.not_above!r} is not a number field"
-                 for f in fields if f.not_above and (f.kind != "number" or f.not_above not in numbers)]
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
     if ds.monthly and (ds.fetch != "listing" or not ds.first_month
@@ -243,6 +238,55 @@ def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
     datasets = [_parse_dataset(dict(e)) for e in _catalog_yaml(path)["datasets"]]
     return {d.id: d for d in datasets}
 
+
+
+@dataclass(frozen=True)
+class PartOfWhole:
+    """A rate's numerator and denominator as number fields of one dataset (indicator catalog,
+    seeds/indicators.csv): in every row the parts' sum is at most the wholes' sum, else the
+    rate of that row, and of any sum over rows, would exceed 100 %."""
+    indicator: str
+    parts: tuple[str, ...]
+    wholes: tuple[str, ...]
+
+
+def _terms(expression: str) -> list[tuple[str, str]]:
+    """'dataset.field + dataset.field' → [(dataset, field), ...]."""
+    return [tuple(t.strip().split(".", 1)) if "." in t else ("", t.strip())
+            for t in expression.split("+")] if expression.strip() else []
+
+
+@cache
+def parts_of_wholes() -> dict[str, tuple[PartOfWhole, ...]]:
+    """dataset id → the part-of-whole rules its rows must keep, derived from the indicator
+    catalog's numerator and denominator (the one place a rate's inputs are declared)."""
+    catalog = load_catalog()
+    rules: dict[str, list[PartOfWhole]] = {}
+    with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as fh:
+        indicators = list(csv.DictReader(fh))
+    for row in indicators:
+        code, numerator, denominator = row["indicator_code"], _terms(row["numerator"]), \
+            _terms(row["denominator"])
+        if not numerator and not denominator:
+            continue
+        where = f"seeds/indicators.csv {code}"
+        if not numerator or not denominator:
+            raise CatalogError(f"{where}: give both numerator and denominator, or neither")
+        datasets = {d for d, _ in numerator + denominator}
+        if len(datasets) != 1 or (dataset := datasets.pop()) not in catalog:
+            raise CatalogError(f"{where}: numerator and denominator must name fields of one "
+                               f"dataset of sources.yml as dataset.field (got {sorted(datasets)})")
+        ds = catalog[dataset]
+        numbers = {f.name: f for f in ds.fields if f.kind == "number"}
+        names = [n for _, n in numerator + denominator]
+        if unknown := [n for n in names if n not in numbers]:
+            raise CatalogError(f"{where}: {unknown} are not number fields of {dataset}")
+        if len(units := {typed_unit(numbers[n])[0] for n in names}) != 1:
+            raise CatalogError(f"{where}: numerator and denominator fields differ in unit "
+                               f"({sorted(map(str, units))}); a part-of-whole needs one unit")
+        rules.setdefault(dataset, []).append(
+            PartOfWhole(code, tuple(n for _, n in numerator), tuple(n for _, n in denominator)))
+    return {d: tuple(r) for d, r in rules.items()}
 
 
 @cache

@@ -23,7 +23,7 @@ from functools import cache
 import duckdb
 import pyarrow as pa
 
-from .catalog import SEEDS_DIR, Dataset, Field, region_aliases, typed_unit
+from .catalog import SEEDS_DIR, Dataset, Field, parts_of_wholes, region_aliases, typed_unit
 from .parsers import LoadError, ParsedTable
 from .rules import (
     DATETIME_PATTERN,
@@ -194,15 +194,25 @@ def _problems(ds: Dataset, col: dict[str, str]) -> tuple[list[str], str, str]:
         if f.name in col and _checked(ds, f):
             columns.append(f"{_field_problem(ds, f, col[f.name])} AS p_{f.name}")
             (cell if f.name in ds.cell_fields else row).append(f"p_{f.name}")
-    for f in ds.fields:
-        if f.not_above and f.name in col and f.not_above in col:
-            whole = ds.field(f.not_above)
-            part, of = (f"'''' || {col[n]} || ''''" for n in (f.name, whole.name))
-            columns.append(
-                f"CASE WHEN t_{f.name} > t_{f.not_above} THEN {{'rule': 'part_exceeds_whole', "
-                f"'field': {lit(f.name)}, 'message': {lit(f.header + ' = ')} || {part} || "
-                f"{lit(' is more than ' + whole.header + ' = ')} || {of}}} END AS q_{f.name}")
-            row.append(f"q_{f.name}")
+    for i, rule in enumerate(parts_of_wholes().get(ds.id, ())):
+        if not all(n in col for n in rule.parts + rule.wholes):
+            continue
+
+        def total(names: tuple[str, ...]) -> tuple[str, str]:
+            """(SQL sum of the typed values, SQL text 'header = 'cell' + …' for the message)"""
+            shown = " || ' + ' || ".join(
+                f"{lit(ds.field(n).header + ' = ')} || '''' || {col[n]} || ''''" for n in names)
+            return " + ".join(f"t_{n}" for n in names), shown
+
+        (part, part_shown), (whole, whole_shown) = total(rule.parts), total(rule.wholes)
+        # a relative margin: typed values are scaled doubles (万吨 → t), equal totals may differ
+        # in the last bit
+        columns.append(
+            f"CASE WHEN {part} > ({whole}) * (1 + 1e-12) THEN {{'rule': 'part_exceeds_whole', "
+            f"'field': {lit(rule.parts[0])}, 'message': {part_shown} || "
+            f"{lit(' is more than ')} || {whole_shown} || "
+            f"{lit(f' (the numerator and denominator of {rule.indicator})')}}} END AS q_{i}")
+        row.append(f"q_{i}")
 
     def as_list(items: list[str]) -> str:
         if not items:

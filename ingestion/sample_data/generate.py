@@ -84,10 +84,13 @@ def hazardous_waste(rng: random.Random) -> list[dict]:
             earlier = generated * rng.uniform(0.02, 0.06)
             handled = (generated + earlier) * min(0.93 + 0.008 * i + rng.uniform(-0.01, 0.01), 1.0)
             utilized = handled * rng.uniform(0.35, 0.55)
+            # rounded as published, utilised + disposed still ≤ generated + stored earlier
+            whole = round(generated, 1) + round(earlier, 1)
+            disposed = min(round(handled - utilized, 1), round(whole - round(utilized, 1), 1))
             records.append({
                 "stat_year": year, "district_name": county,
                 "hw_generated_t": round(generated, 1), "hw_stored_earlier_t": round(earlier, 1),
-                "hw_utilized_t": round(utilized, 1), "hw_disposed_t": round(handled - utilized, 1),
+                "hw_utilized_t": round(utilized, 1), "hw_disposed_t": disposed,
                 "remark": SAMPLE_NOTE,
             })
     return records

@@ -288,3 +288,35 @@ def test_a_warehouse_from_before_typed_columns_is_migrated_in_place(con, tmp_pat
         (2023, "511902", 125000.0, 1200.0)]  # typed from the text by the same SQL
     assert con.execute("SELECT load_id, scope, rule FROM raw.quarantine").fetchall() == [
         ("old", "row", "not_a_number")]  # kept, now with a scope and without the row key
+
+
+RURAL = load_catalog()["water_rural_environment"]
+HAZARDOUS = load_catalog()["waste_hazardous_waste"]
+
+
+def test_a_part_above_its_whole_is_quarantined_for_every_rate_the_catalog_declares(con, tmp_path):
+    """The rule comes from seeds/indicators.csv (numerator, denominator), not per source: manure
+    utilised above manure generated had no rule when it was declared by hand per field."""
+    header = ",".join(f.header for f in RURAL.fields) + "\n"
+    row = "2024,巴州区,310,133,18.0,14.04,3600,2880,{generated},{utilized},120,103,sample\n"
+    text = header + row.format(generated="184.4", utilized="190.0") \
+        + row.format(generated="184.4", utilized="184.4").replace("巴州区", "恩阳区")
+    result = land(con, RURAL, fetched(text, RURAL.encoding, "http://p/rural.csv"), tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (1, 1)  # equal is 100 %, fine
+    (line, rule, field, message), = quarantine(con)
+    assert (line, rule, field) == (2, "part_exceeds_whole", "manure_utilized")
+    assert message.endswith("畜禽粪污综合利用量(万吨) = '190.0' is more than 畜禽粪污产生量(万吨) = "
+                            "'184.4' (the numerator and denominator of livestock_manure_utilization_rate)")
+
+
+def test_a_rate_with_a_sum_for_its_whole_compares_the_sum(con, tmp_path):
+    """utilised / (generated + utilised from storage): utilised may exceed what was generated
+    in the year, not the sum."""
+    header = ",".join(f.header for f in INDUSTRIAL.fields) + "\n"
+    text = header + "2024,巴州区,10,11,2,0,1,\n2024,恩阳区,10,13,2,0,1,\n"
+    result = land(con, INDUSTRIAL, fetched(text, INDUSTRIAL.encoding, "http://p/i.csv"), tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (1, 1)
+    (line, rule, field, message), = quarantine(con)
+    assert (line, rule, field) == (3, "part_exceeds_whole", "utilized")
+    assert ("综合利用量(万吨) = '13' is more than 产生量(万吨) = '10' + "
+            "其中利用往年贮存量(万吨) = '2'") in message
