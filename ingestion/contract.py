@@ -57,7 +57,8 @@ def unit_factors(f: Field) -> dict[str, float]:
     """Suffix a cell may carry → factor into the typed column's unit (typed_unit): none (the
     heading's unit), the unit itself, units the unit_conversions seed converts to the same
     base, and 万/亿 in front of any of these ('3吨' in a 万吨 field is 3 t; '12万' in a 个
-    field is 120000 个)."""
+    field is 120000 个). A bare 万/亿 in a field whose unit already starts with one ('12万'
+    under 万吨) is ambiguous, 12 万吨 or 12万 万吨: no factor, so the cell is a unit_mismatch."""
     scale = typed_unit(f)[1]
     return {suffix: factor * scale for suffix, factor in _declared_unit_factors(f).items()}
 
@@ -77,6 +78,9 @@ def _declared_unit_factors(f: Field) -> dict[str, float]:
     for prefix, magnitude in MAGNITUDES.items():
         for suffix, factor in list(factors.items()):
             factors.setdefault(prefix + suffix, magnitude * factor)
+    if f.unit and f.unit[0] in MAGNITUDES:
+        for prefix in MAGNITUDES:
+            factors.pop(prefix, None)
     return factors
 
 

@@ -5,9 +5,13 @@ sources.yml, into DuckDB SQL: the one engine that types and checks every cell of
 
 from __future__ import annotations
 
-# Full-width ASCII (０-９, Ａ-Ｚ, ．，－（）…) reads as ASCII, and U+2212 MINUS SIGN as '-'.
-FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u2212"
-HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "-"
+# Full-width ASCII (０-９, Ａ-Ｚ, ．，－（）…) reads as ASCII, U+2212 MINUS SIGN as '-', and
+# Arabic-Indic and Extended Arabic-Indic digits (٠-٩, ۰-۹) with the Arabic decimal and
+# thousands separators (٫ ٬) as 0-9 . , (what a spreadsheet set to an Arabic locale writes).
+FULL_WIDTH = ("".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u2212"
+              + "".join(chr(c) for c in range(0x660, 0x66A)) + "\u066b\u066c"
+              + "".join(chr(c) for c in range(0x6F0, 0x6FA)))
+HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + "-" + "0123456789.,0123456789"
 # White space is dropped wherever it is (NBSP, the ideographic space U+3000, tabs…): the
 # characters Python's str.split() splits on.
 WHITE_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -26,13 +30,25 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _char_class(chars: str) -> str:
+    """A regex character class of these characters, runs written as ranges."""
+    codes = sorted(set(map(ord, chars)))
+    runs: list[list[int]] = []
+    for c in codes:
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in runs) + "]"
+
+
 def normalized_sql(expr: str) -> str:
     """normalize_name in DuckDB SQL, from the same two tables (the landing contract uses it,
     and dbt's normalize_name macro is generated from it)."""
-    white = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITE_SPACE) + "]"
+    white = _char_class(WHITE_SPACE)
     # translate() with the whole table is the costly part (Chinese text too): only text
     # holding a full-width character goes through it
-    full = f"[\\x{{{ord(FULL_WIDTH[0]):x}}}-\\x{{{ord(FULL_WIDTH[-2]):x}}}\\x{{{ord(FULL_WIDTH[-1]):x}}}]"
+    full = _char_class(FULL_WIDTH)
     half = f"CASE WHEN regexp_matches({expr}, {lit(full)}) " \
            f"THEN translate({expr}, {lit(FULL_WIDTH)}, {lit(HALF_WIDTH)}) ELSE {expr} END"
     return f"regexp_replace({half}, {lit(white)}, '', 'g')"

@@ -1,6 +1,6 @@
 """The landing contract's number grammar (ingestion/rules.py), property-tested through the one
 engine that applies it: cells are built from a known number in the ways departments write it
-(signs, thousands separators, full-width digits, white space, 万/亿, units) and must land as
+(signs, thousands separators, full-width or Arabic-Indic digits, white space, units) and must land as
 that number in the typed column; cells that are damaged (exponents, '_', stray text) must be
 quarantined as not_a_number, never read as some other number."""
 
@@ -15,10 +15,11 @@ from ingestion import FetchedFile, land, load_catalog
 
 DOMESTIC = load_catalog()["waste_domestic_waste"]  # collected: declared 万吨, typed in t, min 0
 HEADER = "年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"
-FULL = str.maketrans("0123456789.,-+", "０１２３４５６７８９．，－＋")
+DIGITS = [str.maketrans("", ""), str.maketrans("0123456789.,-+", "０１２３４５６７８９．，－＋"),
+          str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬"), str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")]
 SPACES = ["", " ", "\u00a0", "\u3000", "\t"]
-# suffix → factor into t for a 万吨 field
-SUFFIXES = {"": 1e4, "万吨": 1e4, "吨": 1.0, "t": 1.0, "万": 1e8, "亿": 1e12}
+# suffix → factor into t for a 万吨 field (a bare 万 or 亿 there is ambiguous: unit_mismatch)
+SUFFIXES = {"": 1e4, "万吨": 1e4, "吨": 1.0, "t": 1.0, "万t": 1e4}
 
 
 def land_cells(tmp_path, cells: list[str]) -> list[tuple[float | None, str | None]]:
@@ -49,8 +50,7 @@ def written_numbers(draw):
     suffix = draw(st.sampled_from(sorted(SUFFIXES)))
     digits = grouped(str(whole)) if draw(st.booleans()) and whole >= 1000 else str(whole)
     number = digits + (f".{fraction}" if fraction else "")
-    if draw(st.booleans()):
-        number = number.translate(FULL)
+    number = number.translate(draw(st.sampled_from(DIGITS)))
     space = draw(st.sampled_from(SPACES))
     cell = draw(st.sampled_from([f"{sign}{number}{suffix}", f"{space}{sign}{number}{space}{suffix}{space}"]))
     value = Decimal(f"{whole}.{fraction or 0}") * (-1 if sign == "-" else 1)
@@ -87,3 +87,14 @@ def test_missing_markers_land_as_no_value_and_units_that_do_not_convert_are_name
     assert land_cell(tmp_path, "3kg") == (None, "unit_mismatch")
     assert land_cell(tmp_path, "3 万千瓦") == (None, "unit_mismatch")
     assert land_cell(tmp_path, "0x10")[0] is None  # hexadecimal: a unit "x10" nobody converts
+    # 12万 under a 万吨 heading: 12 万吨, or 12万 万吨? Asked, not guessed.
+    assert land_cell(tmp_path, "12万") == (None, "unit_mismatch")
+    assert land_cell(tmp_path, "12亿") == (None, "unit_mismatch")
+
+
+def test_a_magnitude_in_a_field_without_one_multiplies():
+    from ingestion.contract import unit_factors
+    organs = load_catalog()["public_institutions_resource_saving"].field("organs_direct")  # no unit
+    households = load_catalog()["water_rural_environment"].field("demo_households")  # 户
+    assert unit_factors(organs)["万"] == 1e4 and unit_factors(households)["万户"] == 1e4
+    assert unit_factors(households)["万"] == 1e4
