@@ -67,6 +67,8 @@ MAX_XLSX_UNCOMPRESSED = 64 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs
 MAX_XLSX_ROWS = 100_000
 MAX_XLSX_COLUMNS = 500
 NOTE_PREFIXES = ("注", "说明", "备注", "资料来源", "数据来源", "填报说明", "注：", "注:")
+# What the first cell of a unit row under a header may say (else it is empty).
+UNIT_ROW_LABELS = {"单位", "计量单位"}
 
 
 def _cell_text(value) -> str:
@@ -83,8 +85,8 @@ def _cell_text(value) -> str:
 
 def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
     """First sheet of a 统计报表: title rows, a header of one or two rows with merged cells
-    (flattened to "parent/child"), data rows, then note rows (注/资料来源…), which are not data
-    and stay only in the archived file."""
+    (flattened to "parent/child"), perhaps a row of units, data rows, then note rows
+    (注/资料来源…), which are not data and stay only in the archived file."""
     import openpyxl
 
     try:
@@ -133,6 +135,14 @@ def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Pars
             if row[col].strip() and row[col] not in parts:
                 parts.append(row[col])
         headers.append("/".join(parts))
+    # a row of units under the header (first cell empty or 单位, no number): part of the
+    # header; a unit the heading already shows adds nothing, another is appended as (unit)
+    if nxt < len(grid) and _is_unit_row(grid[nxt]):
+        for col, cell in enumerate(grid[nxt][1:], 1):
+            unit = cell.strip().strip("()（）")
+            if unit and unit not in headers[col]:
+                headers[col] = f"{headers[col]}({unit})"
+        nxt += 1
     rows = []
     for index in range(nxt, len(grid)):
         cells = grid[index]
@@ -173,6 +183,13 @@ def _check_extent(data: bytes, *, dataset_id: str, uri: str) -> None:
                     raise LoadError(f"{dataset_id}: {uri}: {name} refers to {ref.decode()} (row {rows}, "
                                     f"column {columns}): over the {MAX_XLSX_ROWS}-row / "
                                     f"{MAX_XLSX_COLUMNS}-column limit of a report")
+
+
+def _is_unit_row(cells: list[str]) -> bool:
+    first = cells[0].strip().rstrip(":：")
+    rest = [c for c in cells[1:] if c.strip()]
+    return (not first or first in UNIT_ROW_LABELS) and bool(rest) and not any(
+        _looks_numeric(c) for c in rest) and all(len(c.strip()) <= 12 for c in rest)
 
 
 def _looks_numeric(text: str) -> bool:

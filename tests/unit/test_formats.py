@@ -86,6 +86,30 @@ def test_an_xlsx_whose_zip_lies_is_a_clear_load_error():
         parse_xlsx(bytes(data), "utf-8", dataset_id="d", uri="u")
 
 
+def _report(*rows) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_row_of_units_under_the_xlsx_header_is_header_not_data():
+    redundant = _report(["年份", "县区", "装机容量(万千瓦)"], [None, None, "万千瓦"], [2024, "巴州区", 1.5])
+    table = parse_xlsx(redundant, "utf-8", dataset_id="d", uri="u")
+    assert table.headers == ["年份", "县区", "装机容量(万千瓦)"]
+    assert table.rows == [(3, ["2024", "巴州区", "1.5"])]
+    new = _report(["年份", "县区", "装机容量"], ["单位：", "", "（万千瓦）"], [2024, "巴州区", 1.5])
+    table = parse_xlsx(new, "utf-8", dataset_id="d", uri="u")
+    assert table.headers == ["年份", "县区", "装机容量(万千瓦)"] and len(table.rows) == 1
+    # a data row is never taken for units: its first cell (year, region) is filled
+    plain = _report(["年份", "县区", "装机容量(万千瓦)"], [2024, "巴州区", "—"])
+    assert parse_xlsx(plain, "utf-8", dataset_id="d", uri="u").rows == [(2, ["2024", "巴州区", "—"])]
+
+
 def test_json_pages_records_numbered_across_pages():
     doc = {"pages": [{"data": {"items": [{"a": 1, "b": "x"}], "pages": 2}},
                      {"data": {"items": [{"a": 2.5, "c": None}], "pages": 2}}]}
