@@ -187,6 +187,15 @@ def _field_problem(ds: Dataset, f: Field, text: str) -> str:
         unknown = problem("unknown_region", " is not a known region name; add it to "
                           "dbt_project/seeds/region_aliases.csv if it is a real alias")
         whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN {unknown}")
+        if ds.regions:
+            # a total row (全市) in a county file would be counted twice once counties are summed
+            reported = ", ".join(lit(r) for r in ds.regions)
+            note = (f", a region this dataset does not report (it reports {', '.join(ds.regions)}): "
+                    "a total or zone row? City figures are summed from the counties; if the source "
+                    "does report it, list it under the dataset's regions in sources.yml")
+            whens.append(f"WHEN {present} AND t_{f.name} NOT IN ({reported}) THEN {{'rule': "
+                         f"'region_not_reported', 'field': {lit(f.name)}, 'message': {shown} || ' is ' "
+                         f"|| t_{f.name} || {lit(note)}}}")
     return f"CASE {' '.join(whens)} END" if whens else "NULL"
 
 

@@ -89,6 +89,7 @@ ROW_RULES = {
     "invalid_year": "a year not written 2024 (or 2024年), or before 1949 or after this year",
     "invalid_datetime": "a time not written like 2025-01-31 14:00",
     "unknown_region": "a region name not in the region_aliases seed",
+    "region_not_reported": "a known region the dataset does not report (a 全市 total row in a county file)",
     "duplicate_key": "a second row with the same natural key in one file",
 }
 

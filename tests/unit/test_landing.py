@@ -320,3 +320,13 @@ def test_a_rate_with_a_sum_for_its_whole_compares_the_sum(con, tmp_path):
     assert (line, rule, field) == (3, "part_exceeds_whole", "utilized")
     assert ("综合利用量(万吨) = '13' is more than 产生量(万吨) = '10' + "
             "其中利用往年贮存量(万吨) = '2'") in message
+
+
+def test_a_city_total_row_in_a_county_file_is_caught_at_landing_with_its_line(con, tmp_path):
+    text = HEADER + "2024,巴州区,20.5,20.4,\n2024,全市,80.1,79.9,合计\n"
+    result = land(con, DOMESTIC, fetched(text), tmp_path)
+    assert (result.rows_landed, result.rows_quarantined) == (1, 1)
+    (line, rule, field, message), = quarantine(con)
+    assert (line, rule, field) == (3, "region_not_reported", "region")
+    assert message.startswith("waste_domestic_waste: http://portal/domestic.csv: line 3: region: "
+                              "县区 = '全市' is 511900, a region this dataset does not report")
