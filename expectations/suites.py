@@ -15,12 +15,17 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from ingestion.catalog import SEEDS_DIR, Dataset, typed_unit
+from ingestion.landing import SOURCE_KEY
 
 REGIONS_REPORTING = "regions_reporting_min"
 # Cells a feed may lose to its warn_rules (odd bad readings) before the batch is stopped:
 # beyond this share the file is broken, not noisy.
 MAX_WARN_QUARANTINE_SHARE = 0.25
-PROFILE_INDEX = ["load_id"]
+# A new vintage of a file with fewer than this share of the previous vintage's rows is held
+# for review: a body cut at a row boundary, or a department sending one county's sheet.
+MIN_REVISION_ROWS_SHARE = 0.75
+# Each finding names the load and its row counts beside the previous vintage's.
+PROFILE_INDEX = ["load_id", "rows_received", "previous_vintage_rows"]
 
 
 def _year_and_region(ds: Dataset) -> tuple[str, str] | None:
@@ -57,6 +62,11 @@ def raw_profile_sql(ds: Dataset) -> str:
             SELECT _load_id, {', '.join(measures)} FROM {ds.raw_table}
             WHERE _load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY _load_id
         ),
+        vintages AS (
+            SELECT load_id, lag(rows_received) OVER (
+                PARTITION BY {SOURCE_KEY} ORDER BY fetched_at, load_id) AS previous_vintage_rows
+            FROM raw.load_log WHERE dataset_id = '{ds.id}' AND status = 'landed'
+        ),
         quarantine AS (
             SELECT load_id, count(*) FILTER (WHERE rule IN ({warned})) AS warned
             FROM raw.quarantine WHERE load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY load_id
@@ -66,8 +76,10 @@ def raw_profile_sql(ds: Dataset) -> str:
                coalesce(q.warned, 0) / greatest(log.cells_received / {len(ds.fields)}, 1)
                    AS warn_quarantine_share,
                coalesce(raw.raw_rows, 0) AS raw_rows, raw.* EXCLUDE (_load_id, raw_rows),
-               {regions} AS {REGIONS_REPORTING}
+               {regions} AS {REGIONS_REPORTING}, v.previous_vintage_rows,
+               log.rows_received / v.previous_vintage_rows AS rows_share_of_previous_vintage
         FROM raw.load_log AS log
+        LEFT JOIN vintages AS v ON v.load_id = log.load_id
         LEFT JOIN raw ON raw._load_id = log.load_id
         LEFT JOIN quarantine AS q ON q.load_id = log.load_id
         WHERE log.load_id IN (SELECT unnest($load_ids::VARCHAR[]))
@@ -109,6 +121,11 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
             for end in ("min", "max"):
                 expectations.append(gxe.ExpectColumnValuesToBeBetween(
                     column=f"{f.name}__{end}", min_value=1949, max_value=date.today().year))
+    expectations.append(gxe.ExpectColumnValuesToBeBetween(
+        column="rows_share_of_previous_vintage", min_value=MIN_REVISION_ROWS_SHARE,
+        meta={"notes": f"a new vintage of a file with under {MIN_REVISION_ROWS_SHARE:.0%} of the "
+                       "previous vintage's rows: held for review (python -m orchestration "
+                       "accept-load <load_id> if the shorter file is right)"}))
     if ds.natural_key:
         expectations.append(gxe.ExpectColumnValuesToBeBetween(
             column="duplicate_keys", min_value=0, max_value=0,

@@ -4,6 +4,7 @@
     python -m orchestration run --broken-sample   # the same with a broken file: stops at the gate
     python -m orchestration ui    # serve the sample portal, start the Dagster UI and daemon on 127.0.0.1
     python -m orchestration golden-counts   # record rows per mart and year (after `make run`)
+    python -m orchestration accept-load LOAD_ID --reason "..."   # release a load the gate holds
 
 `run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
 elsewhere), so sources are fetched over HTTP exactly as a department's endpoint would be.
@@ -229,6 +230,30 @@ def golden_counts(settings: Settings) -> int:
     return 0
 
 
+def accept_load(settings: Settings, load_id: str, reason: str) -> int:
+    """Record a reviewer's acceptance of a load the raw gate holds (e.g. a revision with far
+    fewer rows than the file's previous vintage that is right after all): its stored outcome
+    becomes one warning carrying the reason, so later runs pass it and still show why."""
+    from expectations import Failure, ValidationOutcome, raw_suite, record, suite_version
+    from ingestion import load_catalog
+
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        found = con.execute("SELECT dataset_id, rows_received FROM raw.load_log "
+                            "WHERE load_id = ? AND status = 'landed'", [load_id]).fetchone()
+        if not found:
+            print(f"no landed load {load_id!r} in raw.load_log", file=sys.stderr)
+            return 2
+        dataset_id, rows = found
+        suite = raw_suite(load_catalog()[dataset_id])
+        accepted = Failure(expectation="accepted_by_review", column=None, severity="warning",
+                           unexpected_count=None, examples=[reason], batch=load_id)
+        record(con, run_id=None, asset_key=f"raw/{dataset_id}", check_name="gx_raw_suite",
+               version=suite_version(suite),
+               outcomes={load_id: (rows, ValidationOutcome(suite.name, len(suite.expectations), [accepted]))})
+    print(f"{dataset_id}: load {load_id} accepted ({reason}); the next run passes it with a warning")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -242,12 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     ui_parser = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
     ui_parser.add_argument("--port", type=int, default=3000)
     sub.add_parser("golden-counts", help="record rows per mart and year in seeds/golden_row_counts.csv")
+    accept_parser = sub.add_parser("accept-load", help="accept a load the raw gate holds, after review")
+    accept_parser.add_argument("load_id")
+    accept_parser.add_argument("--reason", required=True, help="why the load is right (kept with it)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
         return run(settings, args.broken_sample, args.layer)
     if args.command == "golden-counts":
         return golden_counts(settings)
+    if args.command == "accept-load":
+        return accept_load(settings, args.load_id, args.reason)
     return ui(settings, args.port)
 
 

@@ -7,14 +7,24 @@
 {%- endmacro %}
 
 {# Raw keeps every vintage; staging keeps the latest per natural key (newest fetch wins)
-   and says how many vintages there were (>1: revised). #}
+   and says whether the key was revised: whether raw holds it with other values in another
+   vintage. A file re-sent with one figure changed revises that row only; lineage columns
+   and names as received (巴州 vs 巴州区) are no values. Compared by hash (min = max: one
+   version), two windows of the same partition. #}
 {% macro keep_latest_vintage(relation, key_columns) -%}
+    {%- set partition = 'partition by ' ~ key_columns | join(', ') %}
     select
-        *,
-        count(*) over (partition by {{ key_columns | join(', ') }}) as vintage_count
-    from {{ relation }}
+        * exclude (value_hash),
+        min(value_hash) over ({{ partition }}) <> max(value_hash) over ({{ partition }}) as revised
+    from (
+        select
+            *,
+            hash(*columns(c -> c not in ('provenance', 'load_id', 'source_row_number', 'fetched_at')
+                          and not suffix(c, '_as_received') and not suffix(c, '_provenance'))) as value_hash
+        from {{ relation }}
+    )
     qualify row_number() over (
-        partition by {{ key_columns | join(', ') }} order by fetched_at desc, load_id desc
+        {{ partition }} order by fetched_at desc, load_id desc
     ) = 1
 {%- endmacro %}
 

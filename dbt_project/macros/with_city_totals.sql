@@ -1,5 +1,5 @@
 {# County/district observations (long form: source_id, year, region_code, provenance,
-   load_id, vintage_count, indicator_code, obs_value) plus the city's: the sum over its
+   load_id, revised, indicator_code, obs_value) plus the city's: the sum over its
    counties/districts, only in years where every one of them reported (a partial sum would
    understate the city). Functional zones overlap the districts and are never summed.
    A sum of sample figures stays 'sample'; of published ones it is 'derived'. #}
@@ -15,7 +15,7 @@
             counties.parent_code as region_code,
             {{ summed_provenance('c.provenance') }} as provenance,
             cast(null as varchar) as load_id,
-            max(c.vintage_count) as vintage_count,
+            bool_or(c.revised) as revised,
             c.indicator_code,
             -- a fixed order: float sums must not change between reruns of the same data
             sum(c.obs_value order by c.region_code) as obs_value
@@ -30,7 +30,7 @@
     select * from city
 {%- endmacro %}
 
-{# The same rule for a wide relation (year, region_code, provenance, load_id, vintage_count
+{# The same rule for a wide relation (year, region_code, provenance, load_id, revised
    and amount columns): adds the city's row, each amount summed over its counties/districts
    in years where every one reported it. Rates are then computed from the sums. #}
 {% macro with_city_sums(relation, amount_columns) -%}
@@ -44,7 +44,7 @@
             counties.parent_code as region_code,
             {{ summed_provenance('r.provenance') }} as provenance,
             cast(null as varchar) as load_id,
-            max(r.vintage_count) as vintage_count,
+            bool_or(r.revised) as revised,
             {%- for column in amount_columns %}
             case when count(r.{{ column }}) = any_value(counties.siblings)
                  then sum(r.{{ column }} order by r.region_code) end as {{ column }}{{ "," if not loop.last }}
@@ -55,7 +55,7 @@
         having count(*) = any_value(counties.siblings)
     )
 
-    select year, region_code, provenance, load_id, vintage_count, {{ amount_columns | join(', ') }}
+    select year, region_code, provenance, load_id, revised, {{ amount_columns | join(', ') }}
     from {{ relation }}
     union all by name
     select * from city

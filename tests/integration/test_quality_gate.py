@@ -116,3 +116,29 @@ def test_a_bad_hourly_reading_is_quarantined_but_only_warns(pipeline):
         "SELECT pm25, pm25__value, pm10__value IS NOT NULL, o3__value IS NOT NULL "
         "FROM raw.air_hourly_readings WHERE _row_number = 6 AND _source_uri LIKE '%BZ0001A_202401.csv' "
         "ORDER BY _fetched_at DESC LIMIT 1") == [("-7", None, True, True)]
+
+
+def test_a_revision_losing_most_rows_is_held_until_a_reviewer_accepts_it(pipeline):
+    # a body cut at a row boundary (no Content-Length) reads as a shorter new vintage
+    kept = edit(pipeline, DOMESTIC, "utf-8", lambda rows: rows[:21])
+    result = pipeline.run_around("waste_domestic_waste")
+    (failed,) = gate_failures(result)
+    assert failed.severity == dg.AssetCheckSeverity.ERROR
+    assert "on rows_share_of_previous_vintage" in failed.description
+    assert f"'rows_received': {kept}, 'previous_vintage_rows': 50" in failed.description
+    materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert STAGING["waste_domestic_waste"] not in materialized
+    # held, not lost: the rows are in raw; the next run still holds them
+    assert [e.severity for e in gate_failures(pipeline.run_around("waste_domestic_waste"))] == [
+        dg.AssetCheckSeverity.ERROR]
+
+    from orchestration.__main__ import accept_load
+
+    (load_id,), = pipeline.query("SELECT load_id FROM raw.load_log WHERE dataset_id = "
+                                 "'waste_domestic_waste' ORDER BY fetched_at DESC LIMIT 1")
+    assert accept_load(pipeline.settings, load_id, "2024 figures withdrawn by the bureau") == 0
+    result = pipeline.run_around("waste_domestic_waste")
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
+    assert check.severity == dg.AssetCheckSeverity.WARN and "withdrawn by the bureau" in check.description
+    assert STAGING["waste_domestic_waste"] in {
+        e.asset_key.path[-1] for e in result.get_asset_materialization_events()}

@@ -2,7 +2,7 @@
 -- from areas; rates the bureau publishes as rates pass through; supervision platforms counted.
 with computed as (
     select
-        'buildings_urban_construction' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'buildings_urban_construction' as source_id, year, region_code, provenance, load_id, revised,
         100.0 * green_covered_area_ha / nullif(built_up_area_ha, 0) as urban_green_coverage_rate,
         100.0 * prefabricated_floor_area_started_m2 / nullif(floor_area_started_m2, 0)
             as prefabricated_building_share,

@@ -13,10 +13,10 @@ fuel_use as (
     -- Physical quantities in the coefficient tables' units: kg for solids and liquids, m3 for
     -- gas. A fuel the balance does not itemise ('—') keeps its row with a NULL quantity, so
     -- the marts can say which fuels a year's total leaves out.
-    select year, region_code, provenance, load_id, vintage_count, fuel_code, quantity
+    select year, region_code, provenance, load_id, revised, fuel_code, quantity
     from (
         select
-            year, region_code, provenance, load_id, vintage_count,
+            year, region_code, provenance, load_id, revised,
             raw_coal_t * 1000 as raw_coal,
             gasoline_t * 1000 as gasoline,
             diesel_t * 1000 as diesel,
@@ -30,7 +30,7 @@ fuel_use as (
 fuel_co2 as (
     select
         fuel_use.year, fuel_use.region_code, fuel_use.provenance, fuel_use.load_id,
-        fuel_use.vintage_count, fuel_use.fuel_code, 'fuel_combustion' as emission_source,
+        fuel_use.revised, fuel_use.fuel_code, 'fuel_combustion' as emission_source,
         fuel_use.quantity,
         ncv.physical_unit as quantity_unit,
         ncv.ncv_kj_per_unit,
@@ -55,7 +55,7 @@ grid_factors as (
 
 electricity_co2 as (
     select
-        c.year, c.region_code, c.provenance, c.load_id, c.vintage_count,
+        c.year, c.region_code, c.provenance, c.load_id, c.revised,
         'net_imported_electricity' as fuel_code, 'purchased_electricity' as emission_source,
         c.net_imported_electricity_kwh as quantity,
         'kWh' as quantity_unit,

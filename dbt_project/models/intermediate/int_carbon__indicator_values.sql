@@ -5,7 +5,7 @@ with co2 as (
         year, region_code,
         case when bool_or(provenance = 'sample') then 'sample' else 'derived' end as provenance,
         any_value(load_id) as load_id,
-        max(vintage_count) as vintage_count,
+        bool_or(revised) as revised,
         -- over the fuels reported; mart_carbon lists those a year leaves out
         sum(co2_t) as co2_emissions_energy
     from {{ ref('int_carbon__co2_by_fuel') }}
@@ -21,7 +21,7 @@ carbon as (
         'energy_consumption_by_fuel' as source_id, co2.year, co2.region_code,
         case when co2.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
              else 'derived' end as provenance,
-        co2.load_id, co2.vintage_count,
+        co2.load_id, co2.revised,
         co2.co2_emissions_energy,
         co2.co2_emissions_energy / nullif(gdp.gdp_comparable_prices, 0) as co2_per_gdp
     from co2

@@ -7,7 +7,7 @@ with gdp as (
 comparable as (
     select
         'economy_gdp' as source_id, gdp.year, gdp.region_code, gdp.provenance, gdp.load_id,
-        gdp.vintage_count,
+        gdp.revised,
         base.gdp_current_prices_10k_yuan * gdp.gdp_volume_index_2020_eq_100 / 100
             as gdp_comparable_prices
     from gdp

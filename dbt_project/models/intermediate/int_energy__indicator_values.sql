@@ -7,7 +7,7 @@
 with county_capacity as (
     select
         'energy_installed_capacity' as source_id, year, region_code, provenance, load_id,
-        vintage_count, indicator_code, obs_value
+        revised, indicator_code, obs_value
     from {{ ref('stg_energy__installed_capacity') }}
     unpivot (obs_value for indicator_code in (
         hydro_kw as 'installed_capacity_hydro',
@@ -23,7 +23,7 @@ capacity as (
 
 hydro_wind_solar as (
     select
-        source_id, year, region_code, provenance, load_id, vintage_count,
+        source_id, year, region_code, provenance, load_id, revised,
         'installed_capacity_hydro_wind_solar' as indicator_code,
         sum(obs_value) as obs_value
     from capacity
@@ -47,7 +47,7 @@ consumption as (
         'energy_consumption_by_fuel' as source_id, c.year, c.region_code,
         case when c.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
              else c.provenance end as provenance,
-        c.load_id, c.vintage_count,
+        c.load_id, c.revised,
         c.total_tce as energy_consumption_total,
         100.0 * c.non_fossil_tce / nullif(c.total_tce, 0) as non_fossil_energy_share,
         100.0 * c.raw_coal_t * raw_coal.tce_per_t / nullif(c.total_tce, 0) as coal_consumption_share,
@@ -59,7 +59,7 @@ consumption as (
 
 supply as (
     select
-        'energy_supply_security' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'energy_supply_security' as source_id, year, region_code, provenance, load_id, revised,
         gas_capacity_m3_per_year as natural_gas_production_capacity,
         shale_oil_capacity_t_per_year as shale_oil_production_capacity,
         100.0 * distribution_investment_yuan / nullif(grid_investment_yuan, 0)

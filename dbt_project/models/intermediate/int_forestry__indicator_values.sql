@@ -3,7 +3,7 @@
 -- area ratio and the bureau measures it for the whole city).
 with forest as (
     select
-        'forestry_resources' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'forestry_resources' as source_id, year, region_code, provenance, load_id, revised,
         forest_coverage_pct as forest_coverage_rate,
         stock_volume_m3 as forest_stock_volume,
         shelterbelt_planted_km as riparian_shelterbelt_planted_length
@@ -12,7 +12,7 @@ with forest as (
 
 eqi as (
     select
-        'ecology_quality_index' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'ecology_quality_index' as source_id, year, region_code, provenance, load_id, revised,
         eqi as ecological_quality_index
     from {{ ref('stg_forestry__ecology_quality_index') }}
 )

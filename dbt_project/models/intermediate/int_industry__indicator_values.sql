@@ -3,7 +3,7 @@
 -- parks and factories, bulk industrial solid waste utilisation rate.
 with computed as (
     select
-        'industry_green_manufacturing' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'industry_green_manufacturing' as source_id, year, region_code, provenance, load_id, revised,
         energy_use_tce / nullif(value_added_2020_prices_10k_yuan, 0) as industrial_energy_per_value_added,
         cast(green_parks as double) as green_industrial_parks,
         cast(green_factories as double) as green_factories,

@@ -4,7 +4,7 @@
 with computed as (
     select
         'public_institutions_resource_saving' as source_id, year, region_code, provenance, load_id,
-        vintage_count,
+        revised,
         100.0 * saving_organs_county_and_above / nullif(organs_county_and_above, 0)
             as resource_saving_organs_share_county_and_above,
         100.0 * saving_organs_direct / nullif(organs_direct, 0)

@@ -3,7 +3,7 @@
 -- (green travel share from the travel survey, green highway recovery/recycling) pass through.
 with computed as (
     select
-        'transport_statistics' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'transport_statistics' as source_id, year, region_code, provenance, load_id, revised,
         100.0 * vehicles_added_clean / nullif(vehicles_added, 0) as new_energy_vehicle_share_of_additions,
         100.0 * freight_rail_t / nullif(freight_total_t, 0) as rail_freight_share,
         green_travel_share_pct as green_travel_share_main_urban,

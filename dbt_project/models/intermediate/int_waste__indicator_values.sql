@@ -5,7 +5,7 @@
 with county_amounts as (
     select
         'waste_industrial_solid_waste' as source_id, year, region_code, provenance, load_id,
-        vintage_count, indicator_code, obs_value
+        revised, indicator_code, obs_value
     from {{ ref('stg_waste__industrial_solid_waste') }}
     unpivot (obs_value for indicator_code in (
         generated_t as 'general_industrial_solid_waste_generated',
@@ -15,7 +15,7 @@ with county_amounts as (
     union all by name
     select
         'waste_domestic_waste' as source_id, year, region_code, provenance, load_id,
-        vintage_count, indicator_code, obs_value
+        revised, indicator_code, obs_value
     from {{ ref('stg_waste__domestic_waste') }}
     unpivot (obs_value for indicator_code in (
         collected_t as 'urban_domestic_waste_collected',
@@ -24,7 +24,7 @@ with county_amounts as (
     union all by name
     select
         'waste_hazardous_waste' as source_id, year, region_code, provenance, load_id,
-        vintage_count, indicator_code, obs_value
+        revised, indicator_code, obs_value
     from {{ ref('stg_waste__hazardous_waste') }}
     unpivot (obs_value for indicator_code in (
         generated_t as 'hazardous_waste_generated',
@@ -52,12 +52,12 @@ by_region_year as (
         'hazardous_waste_disposed'
     )
     using sum(obs_value)
-    group by source_id, year, region_code, provenance, load_id, vintage_count
+    group by source_id, year, region_code, provenance, load_id, revised
 ),
 
 rates as (
     select
-        source_id, year, region_code, provenance, load_id, vintage_count,
+        source_id, year, region_code, provenance, load_id, revised,
         'general_industrial_solid_waste_utilization_rate' as indicator_code,
         100.0 * general_industrial_solid_waste_utilized
             / nullif(general_industrial_solid_waste_generated
@@ -66,14 +66,14 @@ rates as (
     where source_id = 'waste_industrial_solid_waste'
     union all
     select
-        source_id, year, region_code, provenance, load_id, vintage_count,
+        source_id, year, region_code, provenance, load_id, revised,
         'urban_domestic_waste_harmless_treatment_rate',
         100.0 * urban_domestic_waste_harmless_treated / nullif(urban_domestic_waste_collected, 0)
     from by_region_year
     where source_id = 'waste_domestic_waste'
     union all
     select
-        source_id, year, region_code, provenance, load_id, vintage_count,
+        source_id, year, region_code, provenance, load_id, revised,
         'hazardous_waste_utilization_disposal_rate',
         100.0 * (hazardous_waste_utilized + hazardous_waste_disposed)
             / nullif(hazardous_waste_generated + hazardous_waste_stored_from_earlier_years, 0)

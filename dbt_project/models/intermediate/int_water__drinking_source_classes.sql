@@ -82,7 +82,7 @@ select
     sources.has_auto_monitoring,
     sources.provenance,
     sources.load_id,
-    sources.vintage_count
+    sources.revised
 from sources
 left join evaluated using (year, source_code)
 left join limiting using (year, source_code)

@@ -20,7 +20,7 @@ sources as (
         year,
         coalesce(region_code, '511900') as region_code,
         max(provenance) as provenance,
-        max(vintage_count) as vintage_count,
+        bool_or(revised) as revised,
         100.0 * count(*) filter (where source_level = 'urban' and has_warning_station)
             / nullif(count(*) filter (where source_level = 'urban'), 0)
             as drinking_water_source_warning_station_coverage,
@@ -39,7 +39,7 @@ sources as (
 
 select * from (
     select
-        'water_sewage_sludge' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'water_sewage_sludge' as source_id, year, region_code, provenance, load_id, revised,
         100.0 * sewage_treated_m3 / nullif(sewage_discharged_m3, 0) as urban_sewage_collection_treatment_rate,
         100.0 * sludge_treated_t / nullif(sludge_generated_t, 0) as sewage_sludge_treatment_disposal_rate
     from sewage
@@ -50,7 +50,7 @@ unpivot (obs_value for indicator_code in (
 union all by name
 select * from (
     select
-        'water_rural_environment' as source_id, year, region_code, provenance, load_id, vintage_count,
+        'water_rural_environment' as source_id, year, region_code, provenance, load_id, revised,
         100.0 * villages_sewage_treated / nullif(villages, 0) as village_sewage_treatment_share,
         100.0 * sanitary_toilet_households / nullif(rural_households, 0) as rural_sanitary_toilet_coverage,
         100.0 * demo_harmless_toilet_households / nullif(demo_households, 0)

@@ -4,7 +4,7 @@ with annual as (
     select
         'air_hourly_readings' as source_id, year, region_code, provenance,
         cast(null as varchar) as load_id,
-        cast(1 as bigint) as vintage_count,
+        false as revised,
         pm25_annual_mean_ugm3 as pm25_annual_mean,
         o3_mda8_90th_percentile_ugm3 as o3_mda8_90th_percentile,
         good_days_share_pct as good_air_days_share

@@ -18,7 +18,7 @@ select
     'A' as freq,
     observations.obs_value,
     indicators.unit,
-    case when observations.vintage_count > 1 then 'R' else 'A' end as obs_status,
+    case when observations.revised then 'R' else 'A' end as obs_status,
     observations.source_id,
     observations.load_id,
     observations.provenance

@@ -2,14 +2,15 @@
     materialized='incremental',
     unique_key='reading_month',
     incremental_strategy='delete+insert',
-    on_schema_change='fail'
+    on_schema_change='sync_all_columns'
 ) }}
 -- Hourly air readings per station (生态环境局 monitoring export, one CSV per station-month),
 -- typed: hour ending in local time, ug/m3 (CO mg/m3), region from the monitoring_stations
 -- seed; provenance from the station name; the latest vintage per station and hour.
 -- Incremental by month (the feed's partition): a run re-reads only the months that received
 -- rows fetched after the last run (a new month, or a revision), with every vintage of them,
--- so the latest still wins; the month filter sits below the vintage window. Values come
+-- so the latest still wins; the month filter sits below the vintage window. A column added
+-- later reaches months already built as NULL until they are re-read (sync_all_columns). Values come
 -- typed from landing (hour__value, pm25__value, …): nothing is parsed here.
 with
 {%- if is_incremental() %}

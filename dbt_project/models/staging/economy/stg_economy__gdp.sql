@@ -33,6 +33,6 @@ select
     -- 'sample' if any cell of the row is: what is computed from the row is no better
     max(provenance) as provenance,
     max(load_id) as load_id,
-    max(vintage_count) as vintage_count
+    bool_or(revised) as revised
 from latest_cells
 group by year, region_code
