@@ -1,5 +1,6 @@
 """Atomic replacement: write beside the target, then rename over it."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -25,3 +26,33 @@ def replace_dir(built: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(built, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# What each published output was last built from (publish_dir/.fingerprints.json): a rerun
+# with nothing changed rewrites no file, so readers, sync jobs and caches see no new version.
+FINGERPRINTS = ".fingerprints.json"
+
+
+def recorded_fingerprint(publish_dir: Path, name: str) -> str | None:
+    try:
+        return json.loads((publish_dir / FINGERPRINTS).read_text(encoding="utf-8")).get(name)
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def up_to_date(publish_dir: Path, name: str, fingerprint: str | None, outputs: list[Path]) -> bool:
+    """True when `name` was last built from `fingerprint` and its outputs are all there."""
+    return (fingerprint is not None and recorded_fingerprint(publish_dir, name) == fingerprint
+            and all(p.exists() for p in outputs))
+
+
+def record_fingerprint(publish_dir: Path, name: str, fingerprint: str) -> None:
+    path = publish_dir / FINGERPRINTS
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        recorded = {}
+    recorded[name] = fingerprint
+    tmp = temp_path(path)
+    tmp.write_text(json.dumps(recorded, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

@@ -2,6 +2,7 @@
 checkpointed, closed and renamed over the old one. Readers holding the old file open keep
 reading it (the rename does not touch their open file); new readers get the new one."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -14,6 +15,30 @@ SNAPSHOT_NAME = "bazhong.duckdb"
 # Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
 SNAPSHOT_STORAGE_VERSION = "v1.4.0"
 DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
+    """What the published files are made of: every marts table's columns, types and rows (an
+    order-free sum of row hashes), the descriptions they carry (`described`) and the
+    publishing code itself (a new dashboard template is a change too)."""
+    digest = hashlib.sha256(described.encode())
+    for code in sorted(Path(__file__).parent.glob("*.*")):
+        if code.suffix in {".py", ".html"}:
+            digest.update(code.name.encode() + code.read_bytes())
+    con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
+    try:
+        con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
+        columns = con.execute(
+            "SELECT table_name, list(column_name || ' ' || data_type ORDER BY column_index) "
+            "FROM duckdb_columns() WHERE database_name = 'warehouse' AND schema_name = ? "
+            "GROUP BY table_name ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()
+        for table, described_columns in columns:
+            rows = con.execute(f'SELECT count(*), sum(hash(t)::HUGEINT) FROM '
+                               f'warehouse.{PUBLISHED_SCHEMA}."{table}" AS t').fetchone()
+            digest.update(repr((table, described_columns, rows)).encode())
+    finally:
+        con.close()
+    return digest.hexdigest()
 
 
 def write_snapshot(warehouse_path: str | Path, publish_dir: Path) -> dict[str, int]:

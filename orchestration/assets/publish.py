@@ -1,7 +1,8 @@
 """Published layer: what analysts, BI tools and the 智慧巴中 platform read, never the working
 warehouse (DuckDB's single writer locks readers out of it). The snapshot is copied from the
 marts once every blocking check on them has passed; everything else is made from the
-snapshot, so all published files show the same numbers."""
+snapshot, so all published files show the same numbers. Each output records what it was
+built from (publishing.files: fingerprints); a run that changed nothing rewrites no file."""
 
 import shutil
 import tempfile
@@ -21,7 +22,8 @@ from publishing import (
     write_sdmx_csv,
     write_snapshot,
 )
-from publishing.files import temp_path
+from publishing.files import record_fingerprint, recorded_fingerprint, temp_path, up_to_date
+from publishing.snapshot import marts_fingerprint
 
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import Settings
@@ -35,6 +37,18 @@ def published_asset(name: str, deps: list, kinds: set[str], description: str, **
                     kinds=kinds, description=description, **kwargs)
 
 
+def unchanged(publish_dir: Path, name: str, outputs: list[Path]) -> dg.MaterializeResult | None:
+    """A result saying `name` is up to date with the snapshot it was built from, else None."""
+    fingerprint = recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1])
+    if up_to_date(publish_dir, name, fingerprint, outputs):
+        return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": fingerprint})
+    return None
+
+
+def built(publish_dir: Path, name: str) -> None:
+    record_fingerprint(publish_dir, name, recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]))
+
+
 def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> list[dg.AssetsDefinition]:
     manifest = dbt_project.manifest_path
     publish_dir, gx_root = settings.publish_dir, settings.data_dir
@@ -45,9 +59,13 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), written to a "
                     "temp file, checkpointed, closed and renamed into place.")
     def marts_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        fingerprint = marts_fingerprint(warehouse.path, repr(sorted(table_docs(manifest).items())))
+        if up_to_date(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint, [publish_dir / SNAPSHOT_NAME]):
+            return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": fingerprint})
         counts = write_snapshot(warehouse.path, publish_dir)
+        record_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint)
         return dg.MaterializeResult(metadata={
-            "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts,
+            "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts, "fingerprint": fingerprint,
             "dagster/row_count": sum(counts.values())})
 
     @published_asset(
@@ -57,8 +75,12 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "(UTF-8, no BOM); the conformed fact also as SDMX-CSV 1.0 "
                     f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
     def exports() -> dg.MaterializeResult:
+        outputs = [publish_dir / "parquet", publish_dir / "csv", publish_dir / "sdmx"]
+        if same := unchanged(publish_dir, "exports", outputs):
+            return same
         counts = write_exports(publish_dir, table_docs(manifest))
         observations = write_sdmx_csv(publish_dir)
+        built(publish_dir, "exports")
         return dg.MaterializeResult(metadata={
             "tables": counts, "sdmx_observations": observations,
             "dagster/row_count": sum(counts.values())})
@@ -69,7 +91,10 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "descriptions) and every indicator (bilingual names, unit, definition, "
                     "share type, plan targets, where published).")
     def catalog() -> dg.MaterializeResult:
+        if same := unchanged(publish_dir, "catalog", [publish_dir / "catalog.json"]):
+            return same
         path = write_catalog(publish_dir, table_docs(manifest))
+        built(publish_dir, "catalog")
         return dg.MaterializeResult(metadata={"path": str(path)})
 
     @published_asset(
@@ -78,7 +103,10 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "value, target and trend, filters by domain and region, the county "
                     "scorecard; Chinese and English; one file that works offline.")
     def dashboard() -> dg.MaterializeResult:
+        if same := unchanged(publish_dir, "dashboard", [publish_dir / "dashboard" / "index.html"]):
+            return same
         path = write_dashboard(publish_dir)
+        built(publish_dir, "dashboard")
         return dg.MaterializeResult(metadata={"path": str(path), "url": path.as_uri()})
 
     @published_asset(

@@ -147,3 +147,25 @@ def test_the_dashboard_shows_every_target_in_headless_chromium(published):
         assert errors == []
     finally:
         driver.quit()
+
+
+def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
+    import dagster as dg
+
+    files = ["bazhong.duckdb", "catalog.json", "dashboard/index.html", "csv/mart_carbon.csv",
+             "parquet/mart_carbon.parquet", "sdmx/fct_indicator_observation.csv"]
+    publish_dir = pipeline.settings.publish_dir
+    selection = dg.AssetSelection.assets(*[dg.AssetKey(["published", name]) for name in
+                                           ("marts_snapshot", "exports", "catalog", "dashboard")])
+
+    def written() -> dict[str, int]:
+        return {f: (publish_dir / f).stat().st_mtime_ns for f in files}
+
+    before = written()
+    assert pipeline.run_selection(selection).success
+    assert written() == before
+    # one value of one mart changes: everything made from the snapshot is written again
+    with duckdb.connect(str(pipeline.settings.warehouse_path)) as con:
+        con.execute("UPDATE marts.mart_carbon SET co2_emissions_t = co2_emissions_t + 1 WHERE year = 2024")
+    assert pipeline.run_selection(selection).success
+    assert all(written()[f] != before[f] for f in files)
