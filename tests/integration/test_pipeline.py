@@ -32,20 +32,16 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
     assert "assets: 88 materialized, 0 NOT RUN" in summary
-    assert ", 0 failed, 1 warnings" in summary and "SUCCEEDED" in summary
+    assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # late departments are named, apart from the gate's counts
     assert "freshness: " in summary and "sources up to date" in summary
-    failed = gate_failures(result)
-    assert [(e.asset_key.path[-1], e.check_name) for e in failed] == [
-        ("mart_solid_waste_utilization", "gx_mart_suite")]
+    # the sample breaks no rule (its hazardous-waste rates stay within 100 % as published)
+    assert gate_failures(result) == []
     # every check's result is kept: raw per load, marts per run, dbt tests per run
     kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
     assert kept["mart"] == 19 and kept["dbt"] > 400
-    # the sample's one expected warning: 南江县 2024 hazardous-waste rate 100.003% (source rounding)
-    assert "hazardous_waste_utilization_disposal_rate" in failed[0].description
-    assert "'511922'" in failed[0].description
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
@@ -92,7 +88,7 @@ def test_make_run_prints_one_line_per_asset_and_keeps_the_full_log(published):
     printed = [line.split()[1] for line in lines if line.split()[0] in {"ok", "WARN", "FAIL", "--"}]
     assert sorted(printed) == sorted(assets)  # each asset once, when it finished
     line = next(x for x in lines if " marts/mart_solid_waste_utilization " in x)
-    assert line.startswith("WARN") and "61 rows" in line and "checks 6/7 passed" in line
+    assert line.startswith("ok") and "61 rows" in line and "checks 7/7 passed" in line
     line = next(x for x in lines if " raw/waste_domestic_waste " in x)
     assert "50 rows" in line and " s " in line and "/2 passed" in line  # the gate and freshness
     log = published.log_path.read_text(encoding="utf-8")

@@ -95,7 +95,7 @@ def test_a_county_missing_from_a_year_only_warns(pipeline):
     (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert "on regions_reporting_min" in check.description
-    assert "{'regions_reporting_min': 4}" in check.description  # the load's fewest in a year
+    assert "{'regions_reporting_min': 4," in check.description  # the load's fewest in a year
     materialized = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert STAGING["waste_domestic_waste"] in materialized
 
