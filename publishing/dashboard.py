@@ -35,7 +35,7 @@ def dashboard_data(publish_dir: Path) -> dict:
             SELECT target_id, indicator_code, target_indicator_zh AS name_zh,
                    target_indicator_en AS name_en, domain, region_code, region_name_zh,
                    region_name_en, unit, latest_year, latest_value, status,
-                   rank_among_counties AS rank, counties_ranked AS of
+                   rank_among_counties AS rank, counties_ranked AS of, share_of_city_pct
             FROM mart_county_scorecard ORDER BY target_id, rank_among_counties NULLS LAST, region_code""")
         regions = _rows(con, """
             SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region

@@ -62,6 +62,8 @@ supply as (
         'energy_supply_security' as source_id, year, region_code, provenance, load_id, revised,
         gas_capacity_m3_per_year as natural_gas_production_capacity,
         shale_oil_capacity_t_per_year as shale_oil_production_capacity,
+        distribution_investment_yuan as distribution_grid_investment,
+        grid_investment_yuan as grid_investment_total,
         100.0 * distribution_investment_yuan / nullif(grid_investment_yuan, 0)
             as distribution_grid_investment_share,
         urban_reliability_pct as urban_power_supply_reliability,
@@ -81,7 +83,7 @@ unpivot (obs_value for indicator_code in (
 union all by name
 select * from supply
 unpivot (obs_value for indicator_code in (
-    natural_gas_production_capacity, shale_oil_production_capacity,
-    distribution_grid_investment_share, urban_power_supply_reliability,
+    natural_gas_production_capacity, shale_oil_production_capacity, distribution_grid_investment,
+    grid_investment_total, distribution_grid_investment_share, urban_power_supply_reliability,
     rural_power_supply_reliability
 ))

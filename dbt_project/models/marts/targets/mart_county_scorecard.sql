@@ -1,6 +1,8 @@
 -- Each county/district against the city's targets, for targets whose indicator exists at
 -- county level: its latest value and status (from mart_target_progress), its rank among the
 -- counties/districts (1 = closest to meeting the target), and its trend over the last years.
+-- For a city total (capacity, stock, counts) a county has no target of its own: it gets its
+-- share of the city's amount and its trend, status not_applicable, and no rank.
 -- A county/district without data for a target gets no row.
 with progress as (
     select * from {{ ref('mart_target_progress') }}
@@ -34,15 +36,17 @@ select
     county.latest_value,
     county.gap_to_target,
     county.status,
-    rank() over (
+    county.share_of_city_pct,
+    case when not county.is_city_total then rank() over (
         partition by county.target_id
         order by case county.comparator
             when '<=' then county.latest_value
             when '~' then abs(county.latest_value - county.target_value)
             else -county.latest_value
         end
-    ) as rank_among_counties,
-    count(*) over (partition by county.target_id) as counties_ranked,
+    ) end as rank_among_counties,
+    case when not county.is_city_total then count(*) over (partition by county.target_id)
+    end as counties_ranked,
     county.trend_per_year,
     case
         when county.trend_per_year is null then null

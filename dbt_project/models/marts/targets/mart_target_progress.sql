@@ -52,6 +52,29 @@ trend as (
     group by all
 ),
 
+-- every_year targets (保持/稳定/规划期内当年…): each year of the plan period must meet the
+-- floor; a year that did not is a miss nothing later can undo
+misses as (
+    select
+        series.target_id,
+        series.region_code,
+        string_agg(cast(series.year as varchar), ', ' order by series.year) as missed_years
+    from series
+    inner join targets using (target_id)
+    where targets.assessment = 'every_year'
+        and series.year > targets.baseline_year and series.year <= targets.target_year
+        and not {{ target_met('series.measure', 'targets.comparator', 'targets.target_value', tolerance) }}
+    group by all
+),
+
+-- the city's measure per year: a county's share of a city total is read against it
+city_series as (
+    select series.target_id, series.year, series.measure as city_measure
+    from series
+    inner join {{ ref('regions') }} as regions
+        on regions.region_code = series.region_code and regions.region_level = 'city'
+),
+
 baseline as (
     select
         series.target_id,
@@ -76,6 +99,8 @@ assembled as (
         latest.latest_value,
         latest.latest_indicator_value,
         latest.provenance,
+        misses.missed_years,
+        100.0 * latest.latest_value / nullif(city_series.city_measure, 0) as share_of_city,
         trend.trend_points,
         trend.slope as trend_per_year,
         case when coalesce(trend.trend_points, 0) < 2 then null
@@ -89,6 +114,10 @@ assembled as (
     left join latest using (target_id, region_code)
     left join trend using (target_id, region_code)
     left join baseline using (target_id, region_code)
+    left join misses using (target_id, region_code)
+    left join city_series
+        on city_series.target_id = target_regions.target_id and city_series.year = latest.latest_year
+        and target_regions.region_level <> 'city' and target_regions.is_city_total
 ),
 
 judged as (
@@ -120,6 +149,8 @@ select
     effective_target_value as target_value,
     unit,
     target_kind,
+    assessment,
+    is_city_total,
     baseline_year,
     round(baseline_value, 4) as baseline_value,
     baseline_indicator_value,
@@ -139,8 +170,15 @@ select
     round(projected_value, 4) as projected_value,
     trend_points,
     round(trend_per_year, 4) as trend_per_year,
+    missed_years,
+    round(share_of_city, 2) as share_of_city_pct,
     case
+        -- the plan sets no target for a county's part of a city total
+        when is_city_total and region_level <> 'city' then 'not_applicable'
         when latest_value is null or effective_target_value is null then 'no_data'
+        when missed_years is not null then 'off_track'
+        when assessment = 'every_year' and latest_meets_target
+            then case when latest_year >= target_year then 'achieved' else 'on_track' end
         when latest_meets_target then 'achieved'
         when latest_year >= target_year then 'off_track'
         when projected_value is null then 'at_risk'
