@@ -2,8 +2,11 @@
     materialized='incremental',
     unique_key=['station_code', 'day'],
     incremental_strategy='delete+insert',
-    on_schema_change='fail'
+    on_schema_change='append_new_columns'
 ) }}
+{#- Bump when the computation changes: days computed by another version are recomputed (an
+    incremental model otherwise keeps them as they were; version 2 keeps values unrounded). #}
+{%- set logic_version = 2 %}
 -- Daily values per station (GB 3095-2012 表4 data validity, HJ 663-2013 §4):
 --   * hour labels are hour ending: 01:00 is the first hour of a day, 00:00 the last (24时)
 --     of the day before;
@@ -11,9 +14,12 @@
 --   * the O3 8-hour moving average ending at hour h (8…24) needs at least 6 valid hours; the
 --     daily maximum 8-hour mean (MDA8) needs at least 14 valid 8-hour means, unless fewer
 --     still exceed the Grade II limit (160 ug/m3), which makes the day count;
---   * results are rounded by GB/T 8170 (round half to even): ug/m3 to integers, CO to 0.1.
+--   * values are kept unrounded (exact to 1e-9, macros/gbt8170.sql): HJ 663-2013 rounds the
+--     evaluated result, so the region's daily value (the mean of its stations) and the annual
+--     statistics are computed from unrounded station values and rounded once, by GB/T 8170.
 -- Incremental by month, like its staging model: a run recomputes only the months that
--- received rows fetched after the last run (a new month, or a revision).
+-- received rows fetched after the last run (a new month, or a revision), and the months
+-- computed by an earlier logic_version.
 with hourly as (
     select
         station_code,
@@ -30,13 +36,21 @@ with hourly as (
         from {{ ref('stg_air__hourly_readings') }}
         where fetched_at > (select max(loaded_through) from {{ this }})
     )
+    {%- if 'logic_version' in adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+    or reading_month in (
+        select distinct date_trunc('month', day) from {{ this }}
+        where logic_version is distinct from {{ logic_version }}
+    )
+    {%- else %}
+    or true  -- built before logic versions: recompute every month once
+    {%- endif %}
     {%- endif %}
 ),
 
 o3_8h as (
     select
         *,
-        avg(o3_ugm3) over eight_hours as o3_8h_mean,
+        {{ mean_nano('o3_ugm3', 'over eight_hours') }} as o3_8h_mean_nano,
         count(o3_ugm3) over eight_hours as o3_8h_valid_hours
     from hourly
     window eight_hours as (
@@ -53,19 +67,19 @@ daily as (
         max(fetched_at) as loaded_through,
         count(pm25_ugm3) as pm25_valid_hours,
         {%- for column in ['pm25_ugm3', 'pm10_ugm3', 'so2_ugm3', 'no2_ugm3', 'co_mgm3'] %}
-        case when count({{ column }}) >= 20
-             then round_even(avg({{ column }}), {{ 1 if column == 'co_mgm3' else 0 }}) end
+        case when count({{ column }}) >= 20 then {{ from_nano(mean_nano(column)) }} end
             as {{ column | replace('_ugm3', '_24h_ugm3') | replace('_mgm3', '_24h_mgm3') }},
         {%- endfor %}
         case when count(o3_ugm3) >= 20 then max(o3_ugm3) end as o3_1h_max_ugm3,
         count(*) filter (where hour_of_day >= 8 and o3_8h_valid_hours >= 6) as o3_8h_valid_windows,
-        max(o3_8h_mean) filter (where hour_of_day >= 8 and o3_8h_valid_hours >= 6) as o3_8h_max_raw
+        max(o3_8h_mean_nano) filter (where hour_of_day >= 8 and o3_8h_valid_hours >= 6) as o3_8h_max_nano
     from o3_8h
     group by station_code, day
 )
 
 select
-    * exclude (o3_8h_max_raw),
-    case when o3_8h_valid_windows >= 14 or o3_8h_max_raw > 160
-         then round_even(o3_8h_max_raw, 0) end as o3_mda8_ugm3
+    * exclude (o3_8h_max_nano),
+    {{ logic_version }} as logic_version,
+    case when o3_8h_valid_windows >= 14 or o3_8h_max_nano > cast(160000000000 as hugeint)
+         then {{ from_nano('o3_8h_max_nano') }} end as o3_mda8_ugm3
 from daily

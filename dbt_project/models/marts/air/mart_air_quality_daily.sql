@@ -1,39 +1,31 @@
 -- Daily air quality per region (each county/district with stations, and the city over all
 -- its stations) with the sub-indices, AQI, category and primary pollutant of HJ 633-2012:
 --   * a region's daily concentration is the mean of its stations' valid daily values
---     (HJ 663-2013 §5: the city value is the arithmetic mean of its evaluation stations);
---   * IAQI = (IAQI_hi − IAQI_lo) / (BP_hi − BP_lo) × (C − BP_lo) + IAQI_lo, rounded up,
---     breakpoints from the aqi_breakpoints seed; at or above the top breakpoint IAQI is 500;
---     O3 8-hour above 800 ug/m3 has no sub-index (the 1-hour one is used, 表1 note 3);
+--     (HJ 663-2013 §5; int_air__region_daily, unrounded), published rounded by GB/T 8170
+--     (ug/m3 to integers, CO to 0.1 mg/m3), and the sub-indices are computed from the
+--     published values;
+--   * IAQI = (IAQI_hi − IAQI_lo) / (BP_hi − BP_lo) × (C − BP_lo) + IAQI_lo, rounded up, in
+--     integers (a DOUBLE 55.000000000000007 would round up to 56), breakpoints from the
+--     aqi_breakpoints seed; at or above the top breakpoint IAQI is 500;
+--   * O3 8-hour: the table ends at 800 ug/m3 (IAQI 300); above it there is no 8-hour
+--     sub-index and the O3 1-hour one is used instead (表1 note 3), so the day keeps its AQI.
+--     (The SO2 1-hour note of 表1 concerns hourly reports; a daily AQI uses the SO2 24-hour
+--     mean, whose table runs to 2620.)
 --   * AQI = max IAQI, only for days with all six pollutants valid (SO2, NO2, PM10, CO,
---     PM2.5 24-hour means and O3 MDA8); primary pollutants are those at the AQI when AQI > 50.
-with station_regions as (
-    select stations.station_code, stations.region_code
-    from {{ ref('monitoring_stations') }} as stations
-    union all
-    select stations.station_code, regions.parent_code
-    from {{ ref('monitoring_stations') }} as stations
-    inner join {{ ref('regions') }} as regions using (region_code)
-    where regions.region_level in ('district', 'county')
-),
-
-region_daily as (
+--     PM2.5 24-hour means and O3 MDA8, or O3 1-hour where MDA8 is above 800); primary
+--     pollutants are those at the AQI when AQI > 50.
+with region_daily as (
     select
-        station_regions.region_code,
-        daily.day,
-        case when bool_or(daily.provenance = 'sample') then 'sample' else 'published' end
-            as provenance,
-        count(*) as stations,
-        round_even(avg(daily.pm25_24h_ugm3), 0) as pm25_24h_ugm3,
-        round_even(avg(daily.pm10_24h_ugm3), 0) as pm10_24h_ugm3,
-        round_even(avg(daily.so2_24h_ugm3), 0) as so2_24h_ugm3,
-        round_even(avg(daily.no2_24h_ugm3), 0) as no2_24h_ugm3,
-        round_even(avg(daily.co_24h_mgm3), 1) as co_24h_mgm3,
-        round_even(avg(daily.o3_1h_max_ugm3), 0) as o3_1h_max_ugm3,
-        round_even(avg(daily.o3_mda8_ugm3), 0) as o3_mda8_ugm3
-    from {{ ref('int_air__station_daily') }} as daily
-    inner join station_regions using (station_code)
-    group by all
+        region_code,
+        day,
+        provenance,
+        stations,
+        {%- for column, digits in [('pm25_24h_ugm3', 0), ('pm10_24h_ugm3', 0), ('so2_24h_ugm3', 0),
+                                   ('no2_24h_ugm3', 0), ('co_24h_mgm3', 1), ('o3_1h_max_ugm3', 0),
+                                   ('o3_mda8_ugm3', 0)] %}
+        {{ gbt8170_round(column, digits) }} as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('int_air__region_daily') }}
 ),
 
 concentrations as (
@@ -53,16 +45,21 @@ sub_indices as (
         c.region_code,
         c.day,
         c.pollutant_averaging,
+        c.concentration,
         case
             when c.concentration >= top.bp_hi and c.pollutant_averaging <> 'o3_8h' then 500
-            else ceil(
-                (bp.iaqi_hi - bp.iaqi_lo) / (bp.bp_hi - bp.bp_lo) * (c.concentration - bp.bp_lo)
-                + bp.iaqi_lo
-            )
+            when c.concentration = top.bp_hi then top.iaqi_hi  -- O3 8-hour at exactly 800: 300
+            -- ceil(a / b) in integers of 1/1000 (concentrations carry at most one decimal)
+            else bp.iaqi_lo + (
+                cast((bp.iaqi_hi - bp.iaqi_lo) as hugeint)
+                    * (cast(round(c.concentration * 1000) as hugeint) - cast(round(bp.bp_lo * 1000) as hugeint))
+                + cast(round((bp.bp_hi - bp.bp_lo) * 1000) as hugeint) - 1
+            ) // cast(round((bp.bp_hi - bp.bp_lo) * 1000) as hugeint)
         end as iaqi
     from concentrations as c
     inner join (
-        select pollutant || '_' || averaging as pollutant_averaging, max(bp_hi) as bp_hi
+        select pollutant || '_' || averaging as pollutant_averaging, max(bp_hi) as bp_hi,
+               max(iaqi_hi) as iaqi_hi
         from {{ ref('aqi_breakpoints') }} group by all
     ) as top using (pollutant_averaging)
     left join {{ ref('aqi_breakpoints') }} as bp
@@ -75,8 +72,13 @@ aqi as (
         region_code,
         day,
         max(iaqi) as aqi_all,
-        -- all six pollutants valid (the O3 1-hour maximum is optional)
-        count(iaqi) filter (where pollutant_averaging <> 'o3_1h') = 6 as is_aqi_valid,
+        -- all six pollutants valid (the O3 1-hour maximum is optional); an O3 8-hour mean
+        -- above 800 has no sub-index, and the O3 1-hour one stands in for it
+        count(iaqi) filter (where pollutant_averaging not in ('o3_1h', 'o3_8h')) = 5
+            and (count(iaqi) filter (where pollutant_averaging = 'o3_8h') = 1
+                 or (bool_or(pollutant_averaging = 'o3_8h' and concentration > 800)
+                     and count(iaqi) filter (where pollutant_averaging = 'o3_1h') = 1))
+            as is_aqi_valid,
         {%- for p in ['so2_24h', 'no2_24h', 'pm10_24h', 'co_24h', 'o3_1h', 'o3_8h', 'pm25_24h'] %}
         any_value(iaqi) filter (where pollutant_averaging = '{{ p }}') as iaqi_{{ p }},
         {%- endfor %}
