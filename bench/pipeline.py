@@ -38,7 +38,8 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 TOKEN = "bench-token"
 AIR_ASSETS = [["raw", "air_hourly_readings"], ["staging", "stg_air__hourly_readings"],
-              ["intermediate", "int_air__station_daily"], ["marts", "mart_air_quality_daily"],
+              ["intermediate", "int_air__station_daily"], ["intermediate", "int_air__region_daily"],
+              ["marts", "mart_air_quality_daily"],
               ["marts", "mart_air_quality"]]
 
 

@@ -134,9 +134,8 @@ ANNUAL = {"aqi_valid_days": "aqi_valid_days", "good_days": "good_days",
 
 def compare(data: Path, warehouse: Path) -> dict:
     """(b)'s daily and annual marts against the reference SQL on every month, column by column
-    (every column the reference computes). CO means that land on a rounding boundary (x.x5)
-    may round either way: both sides average doubles in parallel, and the summation order
-    moves the last bit; such days, and the CO percentile of their year, are counted apart."""
+    (every column the reference computes). Both compute in integers of 1e-9 and round once by
+    GB/T 8170, so they must agree exactly (DOUBLE averages in parallel used to move CO ties)."""
     with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:  # as (a): within the RSS target
         compute(con, parquet([f"{m}/*.parquet" for m in sorted((data / "parquet").glob("month=*"))]),
                 data / "stations.csv")
@@ -145,18 +144,12 @@ def compare(data: Path, warehouse: Path) -> dict:
         for name, mapping, table, key in [("daily", DAILY, "mart_air_quality_daily", "day"),
                                           ("annual", ANNUAL, "mart_air_quality", "year")]:
             differs = " OR ".join(f"r.{r} IS DISTINCT FROM m.{m}" for r, m in mapping.items())
-            co = "co_24h" if name == "daily" else "co_p95"
-            others = " OR ".join(f"r.{r} IS DISTINCT FROM m.{m}" for r, m in mapping.items()
-                                 if r not in {co, "aqi", "good_days", "good_days_share", "aqi_valid_days"})
-            rows, differ, co_only = con.execute(f"""
-                SELECT count(*),
-                       count(*) FILTER (WHERE m.{key} IS NULL OR r.{key} IS NULL OR {differs}),
-                       count(*) FILTER (WHERE m.{key} IS NOT NULL AND r.{key} IS NOT NULL AND ({differs})
-                                         AND NOT ({others}) AND abs(r.{co} - m.{mapping[co]}) <= 0.1 + 1e-9)
+            rows, differ = con.execute(f"""
+                SELECT count(*), count(*) FILTER (WHERE m.{key} IS NULL OR r.{key} IS NULL OR {differs})
                 FROM reference_{name} AS r
                 FULL JOIN wh.marts.{table} AS m USING (region_code, {key})""").fetchone()
             found[name] = {"rows": rows, "columns": sorted(mapping.values()), "rows_differing": differ,
-                           "of_which_co_rounding_boundary": co_only, "equal": differ == co_only}
+                           "equal": differ == 0}
     return {**found, "equal": all(f["equal"] for f in found.values())}
 
 
@@ -280,8 +273,8 @@ def print_table(f: dict) -> None:
     for name in ("daily", "annual"):
         x = a[name]
         print(f"{name} mart vs reference SQL: {x['rows']} rows x {len(x['columns'])} columns, "
-              f"{x['rows_differing']} rows differ ({x['of_which_co_rounding_boundary']} only by CO on a "
-              f"rounding boundary) -> {'equal' if x['equal'] else 'NOT EQUAL'}")
+              f"{x['rows_differing']} rows differ -> {'equal' if x['equal'] else 'NOT EQUAL'}")
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -15,6 +15,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 AIR = load_catalog()["air_hourly_readings"]
 AIR_PATH = [dg.AssetKey(["raw", AIR.id]), dg.AssetKey(["staging", "stg_air__hourly_readings"]),
             dg.AssetKey(["intermediate", "int_air__station_daily"]),
+            dg.AssetKey(["intermediate", "int_air__region_daily"]),
             dg.AssetKey(["marts", "mart_air_quality_daily"])]
 DAILY = "SELECT station_code, day, pm25_24h_ugm3, loaded_through FROM intermediate.int_air__station_daily"
 
