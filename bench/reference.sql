@@ -9,10 +9,10 @@
 -- Placeholders: {readings} (a relation with station_code, hour, pm25 … o3: read_parquet(…) or
 -- a table), {stations} (CSV: station_code, region_code), {breakpoints} (the aqi_breakpoints
 -- seed), {city} (the city's region code), {kind} (TEMP, or empty for persisted tables).
-CREATE OR REPLACE {kind} MACRO nano(x) AS CAST(CAST(x AS DECIMAL(38, 9)) * 1000000000 AS HUGEINT);
+CREATE OR REPLACE {kind} MACRO nano(x) AS CAST(round(CAST(x AS DOUBLE) * 1e9) AS BIGINT);
 CREATE OR REPLACE {kind} MACRO div_he(n, d) AS
     (n // d + CASE WHEN 2 * (n % d) > d OR (2 * (n % d) = d AND (n // d) % 2 = 1) THEN 1 ELSE 0 END);
-CREATE OR REPLACE {kind} MACRO rounded(n, scale) AS CAST(div_he(n, CAST(1000000000 // scale AS HUGEINT)) AS DOUBLE) / scale;
+CREATE OR REPLACE {kind} MACRO rounded(n, scale) AS CAST(div_he(n, CAST(1000000000 // scale AS BIGINT)) AS DOUBLE) / scale;
 
 CREATE OR REPLACE {kind} TABLE reference_daily AS
 WITH hourly AS (

@@ -11,6 +11,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_DROP_DIR | $BAZHONG_DATA_DIR/drop | the drop folder of file-drop datasets |
 | BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
 | BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
+| BAZHONG_GRID_FACTOR_YEAR | nearest | which year's grid factor: nearest (each data year's, or the nearest published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
 | BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
@@ -50,6 +51,7 @@ class Settings:
     drop_dir: Path | None = None
     duckdb_memory_limit: str = "3GB"
     grid_factor_scope: str = "provincial"
+    grid_factor_year: str = "nearest"
     automation: bool = False
     writer_wait_seconds: float = 600.0
 
@@ -59,6 +61,9 @@ class Settings:
         if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
             raise ValueError(f"BAZHONG_GRID_FACTOR_SCOPE={self.grid_factor_scope!r}: "
                              f"one of {', '.join(GRID_FACTOR_SCOPES)}")
+        if self.grid_factor_year != "nearest" and not self.grid_factor_year.isdigit():
+            raise ValueError(f"BAZHONG_GRID_FACTOR_YEAR={self.grid_factor_year!r}: nearest, or a "
+                             "year of the grid_emission_factors seed (e.g. 2021)")
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None) -> Settings:
@@ -72,6 +77,7 @@ class Settings:
             drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
+            grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
             automation=automation == "on",
             writer_wait_seconds=float(env.get("BAZHONG_WRITER_WAIT_SECONDS", "600")),
         )
@@ -101,7 +107,8 @@ class Settings:
         names from the environment when dbt is run by hand)."""
         return {"warehouse_path": str(self.warehouse_path),
                 "duckdb_memory_limit": self.duckdb_memory_limit,
-                "grid_emission_factor_scope": self.grid_factor_scope}
+                "grid_emission_factor_scope": self.grid_factor_scope,
+                "grid_emission_factor_year": self.grid_factor_year}
 
     def dbt_vars_arg(self) -> list[str]:
         return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]

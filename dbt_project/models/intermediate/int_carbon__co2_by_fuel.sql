@@ -4,7 +4,11 @@
 -- Coefficients come from the coal_equivalent_coefficients (NCV) and co2_emission_factors
 -- (carbon content, oxidation) seeds. The grid factor is the dbt var grid_emission_factor_scope
 -- (provincial by default: Sichuan's hydro-heavy grid; national overstates it about 4×), taken
--- for the data year, or the nearest year published (factors appear 2–3 years late).
+-- for the data year, or the nearest year published (factors appear 2–3 years late), or, with
+-- the var grid_emission_factor_year set to a year, that year's factor for every year (a
+-- constant factor: the intensity change then reflects consumption only, the practice of the
+-- provincial inventory guideline for intensity targets). MEE & NBS publish the factors
+-- (grid_emission_factors seed, each row citing its notice).
 with consumption as (
     select * from {{ ref('stg_energy__consumption_by_fuel') }}
 ),
@@ -51,6 +55,9 @@ grid_factors as (
     select data_year, kg_co2_per_kwh
     from {{ ref('grid_emission_factors') }}
     where grid_scope = '{{ var("grid_emission_factor_scope") }}'
+    {%- if var("grid_emission_factor_year") != "nearest" %}
+        and data_year = {{ var("grid_emission_factor_year") | int }}
+    {%- endif %}
 ),
 
 electricity_co2 as (

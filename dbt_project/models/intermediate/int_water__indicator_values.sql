@@ -30,8 +30,13 @@ sources as (
         100.0 * count(*) filter (where source_level = 'township' and water_class_rank <= 3)
             / nullif(count(*) filter (where source_level = 'township'), 0)
             as township_drinking_water_sources_class_iii_share,
-        cast(count(*) filter (where source_level = 'township' and serves_thousand_ton
-                              and has_auto_monitoring) as double)
+        -- T60's 21 systems, in the plan's scope (clause (十三)): the county-level-and-above
+        -- urban sources' warning stations plus the automatic systems at the 千吨万人 township
+        -- sources of 通江县 (511921) and 巴州区 (511902); other counties' are not counted
+        cast(count(*) filter (
+            where (source_level = 'urban' and (has_warning_station or has_auto_monitoring))
+               or (source_level = 'township' and serves_thousand_ton and has_auto_monitoring
+                   and region_code in ('511921', '511902'))) as double)
             as township_water_source_warning_systems
     from {{ ref('int_water__drinking_source_classes') }}
     group by grouping sets ((year, region_code), (year))

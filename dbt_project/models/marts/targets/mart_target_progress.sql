@@ -75,6 +75,30 @@ city_series as (
         on regions.region_code = series.region_code and regions.region_level = 'city'
 ),
 
+-- CO2 targets against a baseline year: fuels the latest year counts that the baseline year's
+-- balance did not itemise (2005 has no LPG): the reduction is then judged on a mixed scope
+fuels_itemised as (
+    select region_code, year, fuel_code
+    from {{ ref('int_carbon__co2_by_fuel') }}
+    where quantity is not null
+),
+
+baseline_scope as (
+    select
+        targets.target_id,
+        latest.region_code,
+        string_agg(now.fuel_code, ',' order by now.fuel_code) as fuels_missing_in_baseline
+    from targets
+    inner join latest using (target_id)
+    inner join fuels_itemised as now
+        on now.region_code = latest.region_code and now.year = latest.latest_year
+    left join fuels_itemised as base
+        on base.region_code = now.region_code and base.fuel_code = now.fuel_code
+        and base.year = targets.baseline_year
+    where targets.indicator_code in ('co2_per_gdp', 'co2_emissions_energy') and base.fuel_code is null
+    group by all
+),
+
 baseline as (
     select
         series.target_id,
@@ -100,6 +124,7 @@ assembled as (
         latest.latest_indicator_value,
         latest.provenance,
         misses.missed_years,
+        baseline_scope.fuels_missing_in_baseline,
         100.0 * latest.latest_value / nullif(city_series.city_measure, 0) as share_of_city,
         trend.trend_points,
         trend.slope as trend_per_year,
@@ -115,6 +140,7 @@ assembled as (
     left join trend using (target_id, region_code)
     left join baseline using (target_id, region_code)
     left join misses using (target_id, region_code)
+    left join baseline_scope using (target_id, region_code)
     left join city_series
         on city_series.target_id = target_regions.target_id and city_series.year = latest.latest_year
         and target_regions.region_level <> 'city' and target_regions.is_city_total
@@ -171,6 +197,7 @@ select
     trend_points,
     round(trend_per_year, 4) as trend_per_year,
     missed_years,
+    fuels_missing_in_baseline,
     round(share_of_city, 2) as share_of_city_pct,
     case
         -- the plan sets no target for a county's part of a city total
