@@ -11,7 +11,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_DROP_DIR | $BAZHONG_DATA_DIR/drop | the drop folder of file-drop datasets |
 | BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
 | BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
-| BAZHONG_GRID_FACTOR_YEAR | nearest | which year's grid factor: nearest (each data year's, or the nearest published) or a year (one constant factor) |
+| BAZHONG_GRID_FACTOR_YEAR | nearest | grid factor year: nearest (published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
 | BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
