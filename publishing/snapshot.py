@@ -1,5 +1,6 @@
-"""The read-only DuckDB snapshot: every table of the marts schema copied into a new file,
-checkpointed, closed and renamed over the old one. Readers holding the old file open keep
+"""The read-only DuckDB snapshot: every table of the marts schema copied into a new file, with
+the dbt YAML's table and column descriptions as DuckDB comments (what BI tools show beside a
+table or column), checkpointed, closed and renamed over the old one. Readers holding the old file open keep
 reading it (the rename does not touch their open file); new readers get the new one."""
 
 import hashlib
@@ -9,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from .files import temp_path
-from .metadata import PUBLISHED_SCHEMA
+from .metadata import PUBLISHED_SCHEMA, TableDoc
 
 SNAPSHOT_NAME = "bazhong.duckdb"
 # Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
@@ -41,8 +42,13 @@ def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
     return digest.hexdigest()
 
 
-def write_snapshot(warehouse_path: str | Path, publish_dir: Path) -> dict[str, int]:
-    """Returns rows per table published."""
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def write_snapshot(warehouse_path: str | Path, publish_dir: Path,
+                   docs: dict[str, TableDoc]) -> dict[str, int]:
+    """Returns rows per table published. `docs` (publishing.table_docs) become comments."""
     publish_dir.mkdir(parents=True, exist_ok=True)
     snapshot = publish_dir / SNAPSHOT_NAME
     tmp = temp_path(snapshot)
@@ -58,6 +64,13 @@ def write_snapshot(warehouse_path: str | Path, publish_dir: Path) -> dict[str, i
             con.execute(f'CREATE TABLE snapshot.main."{table}" AS '
                         f'SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}"')
             counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
+            doc = docs.get(table)
+            if doc and doc.description:
+                con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')
+            for column, description in (doc.columns if doc else {}).items():
+                if description:
+                    con.execute(f'COMMENT ON COLUMN snapshot.main."{table}"."{column}" '
+                                f'IS {_literal(description)}')
         con.execute("CHECKPOINT snapshot")
         con.execute("DETACH snapshot")
     finally:

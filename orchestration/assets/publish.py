@@ -56,13 +56,15 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     @published_asset(
         SNAPSHOT_KEY.path[-1], mart_keys, {"duckdb"}, pool=WRITER_POOL,
         description=f"Read-only DuckDB snapshot {publish_dir / SNAPSHOT_NAME} of every table in "
-                    "the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), written to a "
-                    "temp file, checkpointed, closed and renamed into place.")
+                    "the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), the dbt "
+                    "YAML's descriptions as table and column comments, written to a temp file, "
+                    "checkpointed, closed and renamed into place.")
     def marts_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        fingerprint = marts_fingerprint(warehouse.path, repr(sorted(table_docs(manifest).items())))
+        docs = table_docs(manifest)
+        fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
         if up_to_date(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint, [publish_dir / SNAPSHOT_NAME]):
             return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": fingerprint})
-        counts = write_snapshot(warehouse.path, publish_dir)
+        counts = write_snapshot(warehouse.path, publish_dir, docs)
         record_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint)
         return dg.MaterializeResult(metadata={
             "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts, "fingerprint": fingerprint,

@@ -14,8 +14,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.assets.dbt import dbt_project
 from orchestration.settings import REPO_DIR
-from publishing import SNAPSHOT_NAME, write_snapshot
+from publishing import SNAPSHOT_NAME, table_docs, write_snapshot
 
 ARTIFACTS = REPO_DIR / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -43,7 +44,8 @@ def test_the_snapshot_stays_readable_while_a_new_one_is_published(published, tmp
     time.sleep(1.5)  # the reader is in its loop
     before = snapshot.stat().st_ino
     for _ in range(3):
-        counts = write_snapshot(published.settings.warehouse_path, published.settings.publish_dir)
+        counts = write_snapshot(published.settings.warehouse_path, published.settings.publish_dir,
+                                table_docs(dbt_project.manifest_path))
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert int(out) > 0 and counts["mart_target_progress"] == 280
@@ -169,3 +171,14 @@ def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
         con.execute("UPDATE marts.mart_carbon SET co2_emissions_t = co2_emissions_t + 1 WHERE year = 2024")
     assert pipeline.run_selection(selection).success
     assert all(written()[f] != before[f] for f in files)
+
+
+def test_the_snapshot_carries_the_descriptions_bi_tools_show(published):
+    docs = table_docs(dbt_project.manifest_path)
+    with duckdb.connect(str(published.settings.publish_dir / SNAPSHOT_NAME), read_only=True) as con:
+        tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+        columns = {(t, c): comment for t, c, comment in con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns()").fetchall()}
+    assert tables and all(tables[t] == docs[t].description for t in tables)
+    described = {(t, c): d for t in tables for c, d in docs[t].columns.items() if d}
+    assert described and all(columns[key] == d for key, d in described.items())
