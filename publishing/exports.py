@@ -1,7 +1,9 @@
 """File exports of the snapshot: one Parquet (typed; table and column descriptions in the
-file's metadata) and one UTF-8 CSV (no BOM, header row) per table, and the conformed fact
-as SDMX-CSV 1.0 written by sdmx1 from an SDMX information model of the dataflow."""
+file's metadata) and one CSV (UTF-8 with a BOM, CRLF, header row) per table, and the
+conformed fact as SDMX-CSV 1.0 written by sdmx1 from an SDMX information model of the
+dataflow."""
 
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -48,14 +50,24 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
             table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
             pq.write_table(with_descriptions(table, docs.get(name), name),
                            parquet_tmp / f"{name}.parquet", compression="zstd")
-            # DuckDB writes UTF-8 without a BOM; a header row, comma-separated, RFC 4180 quoting
-            con.execute(f"COPY ({csv_select(con, name)}) TO '{csv_tmp / f'{name}.csv'}' "
-                        "(HEADER, DELIMITER ',')")
+            # RFC 4180: a header row, comma, quoting, CRLF line ends
+            body = csv_tmp / f".{name}.body"
+            con.execute(f"COPY ({csv_select(con, name)}) TO '{body}' "
+                        "(HEADER, DELIMITER ',', NEW_LINE '\r\n')")
+            # UTF-8 with a BOM: the Chinese Excel that opens most of these files reads UTF-8
+            # only with it (without, 巴中市 shows as 宸翠腑甯�); DuckDB, pandas, Polars and R's
+            # readr skip it, Python's csv module wants encoding="utf-8-sig"
+            with open(csv_tmp / f"{name}.csv", "wb") as out, open(body, "rb") as data:
+                out.write(UTF8_BOM)
+                shutil.copyfileobj(data, out)
+            body.unlink()
             counts[name] = table.num_rows
     replace_dir(parquet_tmp, publish_dir / "parquet")
     replace_dir(csv_tmp, publish_dir / "csv")
     return counts
 
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 # A text cell a spreadsheet would run as a formula (OWASP, CSV injection) gets a leading
 # apostrophe in the CSV, so Excel and LibreOffice show it as text. Numbers stay numbers.

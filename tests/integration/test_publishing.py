@@ -66,8 +66,8 @@ def test_every_table_is_exported_as_typed_parquet_with_descriptions_and_as_csv(p
     assert b"Solid waste" in schema.metadata[b"description"]
 
     raw = (out / "csv" / "mart_target_progress.csv").read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")  # no BOM
-    rows = list(csv.DictReader(raw.decode("utf-8").splitlines()))
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # Excel-readable UTF-8, CRLF
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert len(rows) == 280 and rows[0]["target_id"] == "T01"
     assert {r["target_indicator_zh"] for r in rows} >= {"非化石能源消费比重"}
 

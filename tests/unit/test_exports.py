@@ -15,7 +15,9 @@ def test_text_cells_that_start_like_a_formula_are_neutralised_in_csv(tmp_path):
             ('-2+3+cmd', 3.0), (E'\tlead', 4.0), (E'\rlead', 5.0), ('巴中市 a-b=c', -6.0), (NULL, NULL)
             ) v(note, value)""")
     assert write_exports(tmp_path, {}) == {"notes": 8}
-    with open(tmp_path / "csv" / "notes.csv", encoding="utf-8", newline="") as fh:
+    raw = (tmp_path / "csv" / "notes.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfnote,value\r\n")  # BOM for Excel, CRLF as RFC 4180 says
+    with open(tmp_path / "csv" / "notes.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["note", "value"]
     notes = [r[0] for r in rows[1:]]
