@@ -1,8 +1,9 @@
 """File exports of the snapshot: one Parquet (typed; table and column descriptions in the
-file's metadata) and one CSV (UTF-8 with a BOM, CRLF, header row) per table, and the
-conformed fact as SDMX-CSV 1.0 written by sdmx1 from an SDMX information model of the
-dataflow."""
+file's metadata), one CSV (UTF-8 with a BOM, CRLF, header row) and one XLSX (the data, and a
+字段说明 sheet describing each column) per table, and the conformed fact as SDMX-CSV 1.0
+written by sdmx1 from an SDMX information model of the dataflow."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -38,14 +39,16 @@ def with_descriptions(table: pa.Table, doc: TableDoc | None, name: str) -> pa.Ta
 
 
 def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int]:
-    """parquet/<table>.parquet and csv/<table>.csv for every snapshot table; each folder is
-    built aside and swapped in. Returns rows per table."""
-    parquet_tmp, csv_tmp = temp_path(publish_dir / "parquet"), temp_path(publish_dir / "csv")
-    parquet_tmp.mkdir()
-    csv_tmp.mkdir()
+    """parquet/<table>.parquet, csv/<table>.csv and xlsx/<table>.xlsx for every snapshot table;
+    each folder is built aside and swapped in. Returns rows per table."""
+    folders = {kind: temp_path(publish_dir / kind) for kind in ("parquet", "csv", "xlsx")}
+    for folder in folders.values():
+        folder.mkdir()
+    parquet_tmp, csv_tmp = folders["parquet"], folders["csv"]
     counts = {}
     with open_snapshot(publish_dir) as con:
         tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        indicators = _indicator_labels(con, tables)
         for name in tables:
             table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
             pq.write_table(with_descriptions(table, docs.get(name), name),
@@ -61,10 +64,53 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
                 out.write(UTF8_BOM)
                 shutil.copyfileobj(data, out)
             body.unlink()
+            write_xlsx(table, docs.get(name) or TableDoc(name, ""), indicators,
+                       folders["xlsx"] / f"{name}.xlsx")
             counts[name] = table.num_rows
-    replace_dir(parquet_tmp, publish_dir / "parquet")
-    replace_dir(csv_tmp, publish_dir / "csv")
+    for kind, folder in folders.items():
+        replace_dir(folder, publish_dir / kind)
     return counts
+
+
+def _indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str]]:
+    """indicator_code → (Chinese name, unit), from the snapshot's dim_indicator."""
+    if "dim_indicator" not in tables:
+        return {}
+    return {code: (name, unit) for code, name, unit in con.execute(
+        "SELECT indicator_code, name_zh, unit FROM dim_indicator").fetchall()}
+
+
+def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, str]],
+               path: Path) -> None:
+    """One workbook: sheet 数据 (column names, then for indicator columns the indicator's
+    Chinese name and unit, then the rows; numbers stay numbers, text that starts like a
+    formula is written as text, as in the CSV) and sheet 字段说明 (each column: its Chinese
+    name and unit where it carries an indicator, and its description)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    data = book.create_sheet("数据")
+    labels = {c: indicators.get(code, ("", "")) for c, code in doc.indicators.items()}
+
+    def text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(data, value=value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        # and marked as text (Excel's leading apostrophe), so editing the cell keeps it text
+        cell.quotePrefix = bool(re.match(FORMULA_START, value))
+        return cell
+
+    data.append([text(c) for c in table.column_names])
+    data.append([text(f"{labels[c][0]}（{labels[c][1]}）") if c in labels else None
+                 for c in table.column_names])
+    for row in table.to_pylist():
+        data.append([text(v) if isinstance(v, str) else v for v in row.values()])
+    fields = book.create_sheet("字段说明")
+    fields.append(["字段 column", "中文名称", "单位 unit", "说明 description"])
+    for column in table.column_names:
+        name, unit = labels.get(column, ("", ""))
+        fields.append([column, name, unit, doc.columns.get(column, "")])
+    book.save(path)
 
 
 UTF8_BOM = b"\xef\xbb\xbf"

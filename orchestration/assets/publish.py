@@ -73,11 +73,12 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     @published_asset(
         "exports", [SNAPSHOT_KEY], {"parquet", "csv"},
         description=f"Per table: {publish_dir}/parquet/<table>.parquet (typed, table and column "
-                    f"descriptions in the file metadata) and {publish_dir}/csv/<table>.csv "
-                    "(UTF-8, no BOM); the conformed fact also as SDMX-CSV 1.0 "
+                    f"descriptions in the file metadata), {publish_dir}/csv/<table>.csv (UTF-8 "
+                    f"with BOM, CRLF) and {publish_dir}/xlsx/<table>.xlsx (数据 and 字段说明 "
+                    "sheets); the conformed fact also as SDMX-CSV 1.0 "
                     f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
     def exports() -> dg.MaterializeResult:
-        outputs = [publish_dir / "parquet", publish_dir / "csv", publish_dir / "sdmx"]
+        outputs = [publish_dir / kind for kind in ("parquet", "csv", "xlsx", "sdmx")]
         if same := unchanged(publish_dir, "exports", outputs):
             return same
         counts = write_exports(publish_dir, table_docs(manifest))

@@ -25,3 +25,23 @@ def test_text_cells_that_start_like_a_formula_are_neutralised_in_csv(tmp_path):
                          "'\tlead", "'\rlead"]
     assert notes[6:] == ["巴中市 a-b=c", ""]  # ordinary text as it is
     assert [r[1] for r in rows[1:]] == ["-2.5", "1.0", "2.0", "3.0", "4.0", "5.0", "-6.0", ""]  # numbers stay
+
+
+def test_xlsx_keeps_formula_like_text_as_text_and_describes_each_column(tmp_path):
+    from openpyxl import load_workbook
+
+    from publishing import TableDoc
+
+    with duckdb.connect(str(tmp_path / SNAPSHOT_NAME)) as con:
+        con.execute("CREATE TABLE notes AS SELECT * FROM (VALUES ('=SUM(A1)', 2.5), ('巴中市', 3.0)) "
+                    "v(note, value)")
+    docs = {"notes": TableDoc("notes", "Notes", {"note": "A note", "value": "A value"})}
+    write_exports(tmp_path, docs)
+    book = load_workbook(tmp_path / "xlsx" / "notes.xlsx")
+    data = book["数据"]
+    assert [c.value for c in data[1]] == ["note", "value"]
+    formula = data["A3"]
+    assert (formula.value, formula.data_type, formula.quotePrefix) == ("=SUM(A1)", "s", True)
+    assert data["B3"].value == 2.5 and data["A4"].value == "巴中市" and not data["A4"].quotePrefix
+    assert [r for r in book["字段说明"].iter_rows(min_row=2, values_only=True)] == [
+        ("note", None, None, "A note"), ("value", None, None, "A value")]
