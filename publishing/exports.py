@@ -50,12 +50,18 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
         tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
         indicators = _indicator_labels(con, tables)
         for name in tables:
+            doc = docs.get(name) or TableDoc(name, "")
             table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
-            pq.write_table(with_descriptions(table, docs.get(name), name),
+            pq.write_table(with_descriptions(table, doc, name),
                            parquet_tmp / f"{name}.parquet", compression="zstd")
+            # CSV and XLSX are read by people: indicator values at the catalog's decimals
+            # (float noise like 0.45378186968838524 is not a figure); Parquet keeps them whole
+            shown = f"export_{name}"
+            con.execute(f'CREATE OR REPLACE TEMP VIEW "{shown}" AS '
+                        f'{rounded_select(name, doc, indicators)}')
             # RFC 4180: a header row, comma, quoting, CRLF line ends
             body = csv_tmp / f".{name}.body"
-            con.execute(f"COPY ({csv_select(con, name)}) TO '{body}' "
+            con.execute(f"COPY ({csv_select(con, shown)}) TO '{body}' "
                         "(HEADER, DELIMITER ',', NEW_LINE '\r\n')")
             # UTF-8 with a BOM: the Chinese Excel that opens most of these files reads UTF-8
             # only with it (without, 巴中市 shows as 宸翠腑甯�); DuckDB, pandas, Polars and R's
@@ -64,23 +70,38 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
                 out.write(UTF8_BOM)
                 shutil.copyfileobj(data, out)
             body.unlink()
-            write_xlsx(table, docs.get(name) or TableDoc(name, ""), indicators,
-                       folders["xlsx"] / f"{name}.xlsx")
+            write_xlsx(con.execute(f'SELECT * FROM "{shown}"').fetch_arrow_table(), doc,
+                       indicators, folders["xlsx"] / f"{name}.xlsx")
             counts[name] = table.num_rows
     for kind, folder in folders.items():
         replace_dir(folder, publish_dir / kind)
     return counts
 
 
-def _indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str]]:
-    """indicator_code → (Chinese name, unit), from the snapshot's dim_indicator."""
+def _indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str, int]]:
+    """indicator_code → (Chinese name, unit, decimals), from the snapshot's dim_indicator."""
     if "dim_indicator" not in tables:
         return {}
-    return {code: (name, unit) for code, name, unit in con.execute(
-        "SELECT indicator_code, name_zh, unit FROM dim_indicator").fetchall()}
+    return {code: (name, unit, decimals) for code, name, unit, decimals in con.execute(
+        "SELECT indicator_code, name_zh, unit, decimals FROM dim_indicator").fetchall()}
 
 
-def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, str]],
+def rounded_select(table: str, doc: TableDoc, indicators: dict[str, tuple[str, str, int]]) -> str:
+    """SELECT of `table` with each indicator value at its catalog decimals (round half to
+    even, GB/T 8170): a column that carries an indicator (the YAML's meta.indicator), and in
+    long form (the fact, target progress) each value at its own row's indicator's."""
+    replace = [f'round_even("{c}", {indicators[code][2]}) AS "{c}"'
+               for c, code in doc.indicators.items() if code in indicators]
+    # long form (the fact, target progress): values of the row's own indicator
+    by_row = [c for c in doc.columns if c == "obs_value" or c.endswith("indicator_value")]
+    if "indicator_code" in doc.columns and by_row and indicators:
+        cases = " ".join(f"WHEN '{code}' THEN {d}" for code, (_, _, d) in indicators.items())
+        replace += [f'round_even("{c}", CASE indicator_code {cases} END) AS "{c}"' for c in by_row]
+    columns = f"* REPLACE ({', '.join(replace)})" if replace else "*"
+    return f'SELECT {columns} FROM "{table}"'
+
+
+def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, str, int]],
                path: Path) -> None:
     """One workbook: sheet 数据 (column names, then for indicator columns the indicator's
     Chinese name and unit, then the rows; numbers stay numbers, text that starts like a
@@ -91,7 +112,7 @@ def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, 
 
     book = Workbook(write_only=True)
     data = book.create_sheet("数据")
-    labels = {c: indicators.get(code, ("", "")) for c, code in doc.indicators.items()}
+    labels = {c: indicators.get(code, ("", "", None))[:2] for c, code in doc.indicators.items()}
 
     def text(value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(data, value=value)
@@ -148,7 +169,10 @@ def write_sdmx_csv(publish_dir: Path) -> int:
     dataset = model.DataSet(described_by=flow, structured_by=dsd)
     columns = [*SDMX_DIMENSIONS, "obs_value", *SDMX_ATTRIBUTES]
     with open_snapshot(publish_dir) as con:
-        rows = con.execute(f"SELECT {', '.join(columns)} FROM {FACT} "
+        indicators = _indicator_labels(con, [r[0] for r in con.execute("SHOW TABLES").fetchall()])
+        fact = rounded_select(FACT, TableDoc(FACT, "", {"indicator_code": "", "obs_value": ""}),
+                              indicators)  # each value at its indicator's decimals, as in the CSV
+        rows = con.execute(f"SELECT {', '.join(columns)} FROM ({fact}) "
                            "ORDER BY indicator_code, ref_area, time_period").fetchall()
     observations = []
     for row in rows:

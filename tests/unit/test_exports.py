@@ -45,3 +45,29 @@ def test_xlsx_keeps_formula_like_text_as_text_and_describes_each_column(tmp_path
     assert data["B3"].value == 2.5 and data["A4"].value == "巴中市" and not data["A4"].quotePrefix
     assert [r for r in book["字段说明"].iter_rows(min_row=2, values_only=True)] == [
         ("note", None, None, "A note"), ("value", None, None, "A value")]
+
+
+def test_csv_and_xlsx_show_indicator_values_at_the_catalog_decimals_parquet_keeps_them(tmp_path):
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    from publishing import TableDoc
+
+    with duckdb.connect(str(tmp_path / SNAPSHOT_NAME)) as con:
+        con.execute("""CREATE TABLE dim_indicator AS SELECT * FROM (VALUES
+            ('share', '比重', '%', 2), ('amount', '数量', 't', 0))
+            v(indicator_code, name_zh, unit, decimals)""")
+        con.execute("""CREATE TABLE mart AS SELECT 0.45378186968838524::DOUBLE AS share_pct,
+            12.5::DOUBLE AS amount_t, 0.125::DOUBLE AS other""")
+        con.execute("""CREATE TABLE fct AS SELECT * FROM (VALUES
+            ('share', 41.23456::DOUBLE), ('amount', 1308.5::DOUBLE)) v(indicator_code, obs_value)""")
+    docs = {"mart": TableDoc("mart", "", {}, {"share_pct": "share", "amount_t": "amount"}),
+            "fct": TableDoc("fct", "", {"indicator_code": "", "obs_value": ""})}
+    write_exports(tmp_path, docs)
+    lines = (tmp_path / "csv" / "mart.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == "0.45,12.0,0.125"  # half to even: 12.5 → 12; no indicator: as it is
+    assert (tmp_path / "csv" / "fct.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [
+        "share,41.23", "amount,1308.0"]
+    assert load_workbook(tmp_path / "xlsx" / "mart.xlsx")["数据"]["A3"].value == 0.45
+    kept = pq.read_table(tmp_path / "parquet" / "mart.parquet")["share_pct"][0].as_py()
+    assert abs(kept - 0.45378186968838524) < 1e-15  # full precision
