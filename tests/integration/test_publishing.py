@@ -98,6 +98,11 @@ def test_the_catalog_lists_every_table_and_indicator_bilingually(published):
     forest = indicators["forest_coverage_rate"]
     assert forest["name_zh"] == "森林覆盖率" and forest["name_en"]
     assert forest["share_type_zh"] and forest["share_type_en"]
+    # 共享/开放属性 travel with each indicator (有条件共享 is not opened by default)
+    co2 = indicators["co2_per_gdp"]
+    assert (co2["share_type_zh"], co2["open_to_public"]) == ("有条件共享", False)
+    assert co2["share_condition_zh"] and co2["share_method_zh"] and co2["open_condition_zh"]
+    assert forest["open_to_public"] is True
     assert "mart_forest.forest_coverage_rate_pct" in forest["published_in"]
     assert catalog["provenance_in_data"] == ["sample"]
 
