@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine (Python 3.11, pip, make, gcc):
 #   make run    build the environment, materialize every asset on the bundled sample data
 #   make test   build the environment, run the test tiers: tests/unit, tests/integration, tests/bench
-# Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make bench (pipeline vs plain DuckDB;
+# Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make serve (the open tier in Datasette
+#         on 127.0.0.1:8001), make bench (pipeline vs plain DuckDB;
 #         SIZE=1M|10M|100M), make lint (ruff, import contracts), make lock, make catalog, make clean.
 
 PYTHON ?= python3.11
@@ -21,7 +22,7 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui bench install browser lock catalog lint clean
+.PHONY: run test ui serve bench install browser lock catalog lint clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
@@ -44,6 +45,12 @@ browser:
 
 ui: install
 	$(BIN)/python -m orchestration ui
+
+# The open tier in Datasette (browse, filter, JSON/CSV API), read-only on 127.0.0.1:8001;
+# after `make run`. PORT=... to move it.
+PORT ?= 8001
+serve: install
+	$(BIN)/python -m orchestration serve --port $(PORT)
 
 # The air path against a hand-written DuckDB script on the same generated data (bench/run.py);
 # figures in bench/results/$(SIZE).json. SIZE=10M or 100M for the larger runs (REPEAT=1 there).

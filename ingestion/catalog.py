@@ -327,7 +327,9 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
             "description": f"{ds.title_zh} — {ds.title_en}. Provided by {ds.department}; "
                            f"{ds.frequency}; {ds.format} ({ds.encoding}). Each field as received (text) and, "
                            "typed by the landing contract, <field>__value or <field>__code.",
-            "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department},
+            # read by the publishing step for each published table's 提供方, 来源 and 更新周期
+            "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department,
+                     "title_zh": ds.title_zh, "update_cycle_zh": ds.update_cycle},
             "columns": columns,
         })
     doc = {"version": 2, "sources": [{"name": domain, "schema": "raw", "tables": tables}]}

@@ -5,6 +5,7 @@
     python -m orchestration ui    # serve the sample portal, start the Dagster UI and daemon on 127.0.0.1
     python -m orchestration golden-counts   # record rows per mart and year (after `make run`)
     python -m orchestration accept-load LOAD_ID --reason "..."   # release a load the gate holds
+    python -m orchestration serve   # Datasette over the open tier on 127.0.0.1:8001 (after `run`)
 
 `run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
 elsewhere), so sources are fetched over HTTP exactly as a department's endpoint would be.
@@ -128,9 +129,14 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
     published = any(key.path[0] == "published" for key in materialized)
     out = settings.publish_dir
     print(f"published:  {out}{'' if published else ' (NOT updated by this run: still the last good one)'}")
-    for path, what in [(SNAPSHOT_NAME, "read-only DuckDB snapshot"),
-                       ("dashboard/index.html", "dashboard (works offline)"),
-                       ("{parquet,csv,sdmx}/", "exports"), ("catalog.json", "catalog"),
+    for path, what in [("open/", "open tier (for the public)"),
+                       ("shared/", "shared tier (gov. data sharing)"),
+                       (f"{{open,shared}}/{SNAPSHOT_NAME}", "read-only DuckDB snapshots"),
+                       ("{open,shared}/{parquet,csv,xlsx,sdmx}/", "exports"),
+                       ("{open,shared}/datapackage.json", "Frictionless data packages"),
+                       ("{open,shared}/catalogue.{json,xlsx}", "government catalogues"),
+                       ("open/dashboard/index.html", "dashboard (works offline)"),
+                       ("open/bazhong.sqlite", "SQLite copy (`make serve`)"),
                        ("dbt_docs/index.html", "dbt docs"), ("data_docs/index.html", "GX Data Docs")]:
         print(f"            {what:<28} {out / path}")
     if log_path:
@@ -196,6 +202,25 @@ def ui(settings: Settings, port: int) -> int:
               "(BAZHONG_AUTOMATION=on|off; each can be switched in the UI under Automation)")
         with contextlib.suppress(KeyboardInterrupt):
             return subprocess.call(cmd, cwd=REPO_DIR)
+    return 0
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    """Datasette over the open tier's SQLite copy: read-only (immutable), loopback unless
+    --host says otherwise."""
+    from publishing.browse import DATASETTE_METADATA, SQLITE_NAME
+
+    open_dir = settings.publish_dir / "open"
+    database, metadata = open_dir / SQLITE_NAME, open_dir / DATASETTE_METADATA
+    if not (database.exists() and metadata.exists()):
+        print(f"nothing to serve: {database} is made by a run (`make run` first)", file=sys.stderr)
+        return 1
+    datasette = Path(sys.executable).parent / "datasette"
+    print(f"serving the open tier ({database}) on http://{host}:{port}/ (read-only; Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        return subprocess.call([str(datasette), "serve", "--immutable", str(database), "--metadata",
+                                str(metadata), "--host", host, "--port", str(port),
+                                "--setting", "sql_time_limit_ms", "3000"])
     return 0
 
 
@@ -270,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     accept_parser = sub.add_parser("accept-load", help="accept a load the raw gate holds, after review")
     accept_parser.add_argument("load_id")
     accept_parser.add_argument("--reason", required=True, help="why the load is right (kept with it)")
+    serve_parser = sub.add_parser("serve", help="browse the open tier with Datasette (UI and JSON/CSV API)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (default) keeps it on this machine")
+    serve_parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
@@ -278,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         return golden_counts(settings)
     if args.command == "accept-load":
         return accept_load(settings, args.load_id, args.reason)
+    if args.command == "serve":
+        return serve(settings, args.host, args.port)
     return ui(settings, args.port)
 
 

@@ -2,12 +2,16 @@
 (never the working warehouse) and the dbt manifest (the one place tables and columns are
 described), and replaces its output atomically so a reader never sees half a file."""
 
-from .catalog import write_catalog
+from .browse import write_browse
+from .catalog import write_catalogues
 from .dashboard import write_dashboard
-from .exports import write_exports, write_sdmx_csv
+from .exports import write_exports
 from .files import replace_dir
 from .metadata import TableDoc, model_nodes, read_manifest, table_docs
+from .sdmx_dataflow import write_sdmx
 from .snapshot import SNAPSHOT_NAME, write_snapshot
+from .tiers import TIER_BY_NAME, TIERS, Tier
 
-__all__ = ["SNAPSHOT_NAME", "TableDoc", "model_nodes", "read_manifest", "replace_dir", "table_docs",
-           "write_catalog", "write_dashboard", "write_exports", "write_sdmx_csv", "write_snapshot"]
+__all__ = ["SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "model_nodes", "read_manifest",
+           "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard", "write_exports",
+           "write_sdmx", "write_snapshot"]

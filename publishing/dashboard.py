@@ -8,14 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .files import temp_path
+from .metadata import DOMAINS_ZH
 from .snapshot import open_snapshot
 
 TEMPLATE = Path(__file__).with_name("dashboard.html")
 CITY = "511900"
-# display names of the plan's domains (mart_target_progress.domain)
-DOMAINS_ZH = {"energy": "能源", "carbon": "碳排放", "transport": "交通", "forestry": "林业生态",
-              "waste": "固体废物", "water": "水环境", "buildings": "城乡建设", "industry": "工业",
-              "public_institutions": "公共机构", "air": "大气", "economy": "经济"}
 
 
 def _rows(con, sql: str) -> list[dict]:

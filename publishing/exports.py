@@ -1,7 +1,6 @@
 """File exports of the snapshot: one Parquet (typed; table and column descriptions in the
 file's metadata), one CSV (UTF-8 with a BOM, CRLF, header row) and one XLSX (the data, and a
-字段说明 sheet describing each column) per table, and the conformed fact as SDMX-CSV 1.0
-written by sdmx1 from an SDMX information model of the dataflow."""
+字段说明 sheet describing each column) per table. The SDMX files are publishing.sdmx_dataflow's."""
 
 import re
 import shutil
@@ -9,30 +8,16 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import sdmx
-from sdmx.format.csv import v1
-from sdmx.model import common
-from sdmx.model import v21 as model
 
 from .files import replace_dir, temp_path
 from .metadata import TableDoc
 from .snapshot import open_snapshot
 
-FACT = "fct_indicator_observation"
-AGENCY = "CN_BAZHONG"
-DATAFLOW = "SYNERGY_INDICATORS"
-SDMX_VERSION = "1.0"
-# fact column → SDMX concept
-SDMX_DIMENSIONS = {"indicator_code": "INDICATOR", "ref_area": "REF_AREA", "freq": "FREQ",
-                   "time_period": "TIME_PERIOD"}
-SDMX_ATTRIBUTES = {"unit": "UNIT_MEASURE", "obs_status": "OBS_STATUS", "provenance": "PROVENANCE",
-                   "source_id": "SOURCE_ID"}
-
 
 def with_descriptions(table: pa.Table, doc: TableDoc | None, name: str) -> pa.Table:
     doc = doc or TableDoc(name, "")
-    fields = [f.with_metadata({"description": doc.columns[f.name]})
-              if doc.columns.get(f.name) else f for f in table.schema]
+    fields = [f.with_metadata({"description": doc.describe(f.name)})
+              if doc.describe(f.name) else f for f in table.schema]
     schema = pa.schema(fields, metadata={"table": name, "description": doc.description,
                                          "publisher": "Bazhong synergy data warehouse"})
     return pa.Table.from_arrays(table.columns, schema=schema)
@@ -48,7 +33,7 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
     counts = {}
     with open_snapshot(publish_dir) as con:
         tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        indicators = _indicator_labels(con, tables)
+        indicators = indicator_labels(con, tables)
         for name in tables:
             doc = docs.get(name) or TableDoc(name, "")
             table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
@@ -58,7 +43,7 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
             # (float noise like 0.45378186968838524 is not a figure); Parquet keeps them whole
             shown = f"export_{name}"
             con.execute(f'CREATE OR REPLACE TEMP VIEW "{shown}" AS '
-                        f'{rounded_select(name, doc, indicators)}')
+                        f'{rounded_select(name, table.column_names, doc, indicators)}')
             # RFC 4180: a header row, comma, quoting, CRLF line ends
             body = csv_tmp / f".{name}.body"
             con.execute(f"COPY ({csv_select(con, shown)}) TO '{body}' "
@@ -78,7 +63,7 @@ def write_exports(publish_dir: Path, docs: dict[str, TableDoc]) -> dict[str, int
     return counts
 
 
-def _indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str, int]]:
+def indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str, int]]:
     """indicator_code → (Chinese name, unit, decimals), from the snapshot's dim_indicator."""
     if "dim_indicator" not in tables:
         return {}
@@ -86,15 +71,16 @@ def _indicator_labels(con, tables: list[str]) -> dict[str, tuple[str, str, int]]
         "SELECT indicator_code, name_zh, unit, decimals FROM dim_indicator").fetchall()}
 
 
-def rounded_select(table: str, doc: TableDoc, indicators: dict[str, tuple[str, str, int]]) -> str:
+def rounded_select(table: str, columns: list[str], doc: TableDoc,
+                   indicators: dict[str, tuple[str, str, int]]) -> str:
     """SELECT of `table` with each indicator value at its catalog decimals (round half to
     even, GB/T 8170): a column that carries an indicator (the YAML's meta.indicator), and in
     long form (the fact, target progress) each value at its own row's indicator's."""
     replace = [f'round_even("{c}", {indicators[code][2]}) AS "{c}"'
-               for c, code in doc.indicators.items() if code in indicators]
+               for c, code in doc.indicators.items() if code in indicators and c in columns]
     # long form (the fact, target progress): values of the row's own indicator
-    by_row = [c for c in doc.columns if c == "obs_value" or c.endswith("indicator_value")]
-    if "indicator_code" in doc.columns and by_row and indicators:
+    by_row = [c for c in columns if c == "obs_value" or c.endswith("indicator_value")]
+    if "indicator_code" in columns and by_row and indicators:
         cases = " ".join(f"WHEN '{code}' THEN {d}" for code, (_, _, d) in indicators.items())
         replace += [f'round_even("{c}", CASE indicator_code {cases} END) AS "{c}"' for c in by_row]
     columns = f"* REPLACE ({', '.join(replace)})" if replace else "*"
@@ -130,7 +116,7 @@ def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, 
     fields.append(["字段 column", "中文名称", "单位 unit", "说明 description"])
     for column in table.column_names:
         name, unit = labels.get(column, ("", ""))
-        fields.append([column, name, unit, doc.columns.get(column, "")])
+        fields.append([column, name, unit, doc.describe(column)])
     book.save(path)
 
 
@@ -148,46 +134,3 @@ def csv_select(con, table: str) -> str:
     neutral = """CASE WHEN regexp_matches("{c}", '{start}') THEN '''' || "{c}" ELSE "{c}" END AS "{c}" """
     cells = [neutral.format(c=c, start=FORMULA_START) if t == "VARCHAR" else f'"{c}"' for c, t in columns]
     return f'SELECT {", ".join(cells)} FROM "{table}"'
-
-
-def _structure() -> tuple[model.DataStructureDefinition, model.DataflowDefinition]:
-    agency = common.Agency(id=AGENCY)
-    dsd = model.DataStructureDefinition(id=f"DSD_{DATAFLOW}", maintainer=agency, version=SDMX_VERSION)
-    for concept in SDMX_DIMENSIONS.values():
-        dsd.dimensions.getdefault(concept)
-    dsd.measures.getdefault("OBS_VALUE")
-    for concept in SDMX_ATTRIBUTES.values():
-        dsd.attributes.getdefault(concept)
-    flow = model.DataflowDefinition(id=DATAFLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd)
-    return dsd, flow
-
-
-def write_sdmx_csv(publish_dir: Path) -> int:
-    """sdmx/fct_indicator_observation.csv: DATAFLOW, INDICATOR, REF_AREA, FREQ, TIME_PERIOD,
-    OBS_VALUE, UNIT_MEASURE, OBS_STATUS, PROVENANCE, SOURCE_ID. Returns observations."""
-    dsd, flow = _structure()
-    dataset = model.DataSet(described_by=flow, structured_by=dsd)
-    columns = [*SDMX_DIMENSIONS, "obs_value", *SDMX_ATTRIBUTES]
-    with open_snapshot(publish_dir) as con:
-        indicators = _indicator_labels(con, [r[0] for r in con.execute("SHOW TABLES").fetchall()])
-        fact = rounded_select(FACT, TableDoc(FACT, "", {"indicator_code": "", "obs_value": ""}),
-                              indicators)  # each value at its indicator's decimals, as in the CSV
-        rows = con.execute(f"SELECT {', '.join(columns)} FROM ({fact}) "
-                           "ORDER BY indicator_code, ref_area, time_period").fetchall()
-    observations = []
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        key = model.Key(described_by=dsd.dimensions,
-                        **{concept: values[col] for col, concept in SDMX_DIMENSIONS.items()})
-        attributes = {concept: model.AttributeValue(value=str(values[col]),
-                                                    value_for=dsd.attributes.get(concept))
-                      for col, concept in SDMX_ATTRIBUTES.items() if values[col] is not None}
-        observations.append(model.Observation(dimension=key, value=values["obs_value"],
-                                              attached_attribute=attributes))
-    dataset.add_obs(observations)
-    target = publish_dir / "sdmx" / f"{FACT}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(target)
-    sdmx.to_csv(dataset, path=tmp, format_options=v1.FormatOptions(), attributes="o")
-    tmp.replace(target)
-    return len(observations)

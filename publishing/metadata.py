@@ -8,6 +8,11 @@ from functools import cache
 from pathlib import Path
 
 PUBLISHED_SCHEMA = "marts"
+# display names of the plan's domains (mart_target_progress.domain, the marts' folders)
+DOMAINS_ZH = {"energy": "能源", "carbon": "碳排放", "transport": "交通", "forestry": "林业生态",
+              "waste": "固体废物", "water": "水环境", "buildings": "城乡建设", "industry": "工业",
+              "public_institutions": "公共机构", "air": "大气", "economy": "经济",
+              "core": "指标与维度", "targets": "目标进展", "synergy": "协同增效"}
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,21 @@ class TableDoc:
     columns: dict[str, str] = field(default_factory=dict)  # column → description
     indicators: dict[str, str] = field(default_factory=dict)  # column → indicator_code
     path: str = ""  # the model's file in the dbt project
+    # column → the indicators its values carry or are computed from (meta.indicator and
+    # meta.derived_from, [] for none), for the columns that declare it: what decides
+    # whether the column may leave for a tier (publishing.tiers)
+    origins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()  # from the unique / unique_combination test
+    # (columns, table, referenced columns) from the relationships tests on published tables
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+    inherited: dict[str, str] = field(default_factory=dict)  # descriptions from upstream
+    # the raw sources it is built from (dbt lineage): id, title_zh, department, update cycle
+    sources: tuple[tuple[str, str, str, str], ...] = ()
+    title_zh: str = ""  # the model's meta.title_zh: the resource's name in the catalogues
+
+    def describe(self, column: str) -> str:
+        """The column's description: its own, else where it comes from unchanged."""
+        return self.columns.get(column) or self.inherited.get(column, "")
 
 
 def read_manifest(manifest_path: Path) -> dict:
@@ -35,16 +55,80 @@ def model_nodes(manifest_path: Path, schema: str) -> dict[str, dict]:
             if n["resource_type"] == "model" and n["schema"] == schema}
 
 
+def _keys(manifest_path: Path, models: dict[str, dict]) -> tuple[dict, dict]:
+    """Primary and foreign keys of the published tables, read from their dbt tests (the tests
+    that prove them are the declaration: no second copy to drift)."""
+    ids = {n["unique_id"]: name for name, n in models.items()}
+    primary, foreign = {}, {}
+    for test in read_manifest(manifest_path)["nodes"].values():
+        table = ids.get(test.get("attached_node") or "")
+        meta = test.get("test_metadata") or {}
+        if test["resource_type"] != "test" or not table:
+            continue
+        kwargs = meta.get("kwargs", {})
+        if meta.get("name") == "unique_combination":
+            primary[table] = tuple(kwargs["columns"])
+        elif meta.get("name") == "unique":
+            primary.setdefault(table, (kwargs["column_name"],))
+        elif meta.get("name") == "relationships":
+            target = kwargs["to"].split("'")[1]
+            if target in models:
+                foreign.setdefault(table, []).append(
+                    ((kwargs["column_name"],), target, (kwargs["field"],)))
+    return primary, foreign
+
+
+def _upstream(manifest_path: Path, node: dict) -> tuple[dict[str, str], list[dict]]:
+    """From the models and seeds a model is built from (nearest first): their column
+    descriptions (a column passed through unchanged, like dim_indicator's from
+    seeds/indicators, is described once, where it starts), and the raw sources at the start."""
+    manifest = read_manifest(manifest_path)
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    found: dict[str, str] = {}
+    raw: dict[str, dict] = {}
+    queue, seen = list(node["depends_on"]["nodes"]), set()
+    while queue:
+        uid = queue.pop(0)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        if uid in sources:
+            raw[uid] = sources[uid]
+            continue
+        if not (parent := nodes.get(uid)):
+            continue
+        for column, spec in parent["columns"].items():
+            if spec.get("description"):
+                found.setdefault(column, spec["description"])
+        queue += parent.get("depends_on", {}).get("nodes", [])
+    return found, [raw[k] for k in sorted(raw)]
+
+
+def _origins(meta: dict) -> tuple[str, ...]:
+    return tuple(filter(None, [meta.get("indicator"), *meta.get("derived_from", [])]))
+
+
 def table_docs(manifest_path: Path) -> dict[str, TableDoc]:
     docs = {}
-    for node in model_nodes(manifest_path, PUBLISHED_SCHEMA).values():
+    models = model_nodes(manifest_path, PUBLISHED_SCHEMA)
+    primary, foreign = _keys(manifest_path, models)
+    for node in models.values():
+        inherited, raw = _upstream(manifest_path, node)
         cols = node["columns"]
         docs[node["name"]] = TableDoc(
             name=node["name"],
             description=" ".join(node["description"].split()),
             columns={c: " ".join(v.get("description", "").split()) for c, v in cols.items()},
+            inherited={c: " ".join(d.split()) for c, d in inherited.items()},
             indicators={c: v["meta"]["indicator"] for c, v in cols.items()
                         if v.get("meta", {}).get("indicator")},
             path=node["original_file_path"],
+            origins={c: _origins(v.get("meta", {})) for c, v in cols.items()
+                     if {"indicator", "derived_from"} & set(v.get("meta", {}))},
+            primary_key=primary.get(node["name"], ()),
+            foreign_keys=tuple(sorted(set(foreign.get(node["name"], [])))),
+            sources=tuple((s["name"], s["meta"].get("title_zh", ""), s["meta"].get("department", ""),
+                           s["meta"].get("update_cycle_zh", "")) for s in raw),
+            title_zh=(node.get("config", {}).get("meta") or node.get("meta") or {}).get("title_zh", ""),
         )
     return docs

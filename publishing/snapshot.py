@@ -5,12 +5,14 @@ reading it (the rename does not touch their open file); new readers get the new 
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from .files import temp_path
 from .metadata import PUBLISHED_SCHEMA, TableDoc
+from .tiers import Tier, admitted_indicators, cut_table
 
 SNAPSHOT_NAME = "bazhong.duckdb"
 # Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
@@ -46,29 +48,46 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def write_snapshot(warehouse_path: str | Path, publish_dir: Path,
-                   docs: dict[str, TableDoc]) -> dict[str, int]:
-    """Returns rows per table published. `docs` (publishing.table_docs) become comments."""
-    publish_dir.mkdir(parents=True, exist_ok=True)
-    snapshot = publish_dir / SNAPSHOT_NAME
+@dataclass(frozen=True)
+class Snapshot:
+    rows: dict[str, int]  # table → rows published
+    withheld: dict[str, dict[str, str]]  # table → column → why the tier does not get it
+    tables_withheld: list[str]  # tables with nothing left for the tier
+
+
+def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, TableDoc],
+                   tier: Tier) -> Snapshot:
+    """out_dir/bazhong.duckdb: the marts as `tier` may have them (publishing.tiers), with
+    `docs` (publishing.table_docs) as table and column comments."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    snapshot = out_dir / SNAPSHOT_NAME
     tmp = temp_path(snapshot)
     counts: dict[str, int] = {}
+    withheld: dict[str, dict[str, str]] = {}
+    tables_withheld: list[str] = []
     con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
     try:
         con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
         con.execute(f"ATTACH '{tmp}' AS snapshot (STORAGE_VERSION '{SNAPSHOT_STORAGE_VERSION}')")
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse' "
-            "AND schema_name = ? ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()]
-        for table in tables:
-            con.execute(f'CREATE TABLE snapshot.main."{table}" AS '
-                        f'SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}"')
+        admitted = admitted_indicators(con, f"warehouse.{PUBLISHED_SCHEMA}.dim_indicator", tier)
+        tables = con.execute(
+            "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
+            "WHERE database_name = 'warehouse' AND schema_name = ? GROUP BY table_name "
+            "ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()
+        for table, columns in tables:
+            doc = docs.get(table) or TableDoc(table, "")
+            cut = cut_table(f'warehouse.{PUBLISHED_SCHEMA}."{table}"', columns, doc, admitted, tier)
+            if cut is None:
+                tables_withheld.append(table)
+                continue
+            if cut.withheld:
+                withheld[table] = cut.withheld
+            con.execute(f'CREATE TABLE snapshot.main."{table}" AS {cut.sql}')
             counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
-            doc = docs.get(table)
-            if doc and doc.description:
+            if doc.description:
                 con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')
-            for column, description in (doc.columns if doc else {}).items():
-                if description:
+            for column in cut.columns:
+                if description := doc.describe(column):
                     con.execute(f'COMMENT ON COLUMN snapshot.main."{table}"."{column}" '
                                 f'IS {_literal(description)}')
         con.execute("CHECKPOINT snapshot")
@@ -76,7 +95,7 @@ def write_snapshot(warehouse_path: str | Path, publish_dir: Path,
     finally:
         con.close()
     os.replace(tmp, snapshot)
-    return counts
+    return Snapshot(counts, withheld, tables_withheld)
 
 
 def open_snapshot(publish_dir: Path) -> duckdb.DuckDBPyConnection:

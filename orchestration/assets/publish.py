@@ -1,8 +1,10 @@
 """Published layer: what analysts, BI tools and the 智慧巴中 platform read, never the working
-warehouse (DuckDB's single writer locks readers out of it). The snapshot is copied from the
-marts once every blocking check on them has passed; everything else is made from the
-snapshot, so all published files show the same numbers. Each output records what it was
-built from (publishing.files: fingerprints); a run that changed nothing rewrites no file."""
+warehouse (DuckDB's single writer locks readers out of it). Two tiers, built from the
+indicator catalog's 共享/开放 attributes (publishing.tiers): publish_dir/open/ for the public,
+publish_dir/shared/ for the government data-sharing platform. Each tier's snapshot is copied
+from the marts once every blocking check on them has passed; everything else in a tier is
+made from its snapshot, so all its files show the same numbers. Each output records what it
+was built from (publishing.files: fingerprints); a run that changed nothing rewrites no file."""
 
 import shutil
 import tempfile
@@ -14,22 +16,28 @@ from dagster_dbt import DbtCliResource
 from expectations import build_data_docs
 from publishing import (
     SNAPSHOT_NAME,
+    TIER_BY_NAME,
+    TIERS,
     replace_dir,
     table_docs,
-    write_catalog,
+    write_browse,
+    write_catalogues,
     write_dashboard,
     write_exports,
-    write_sdmx_csv,
+    write_sdmx,
     write_snapshot,
 )
 from publishing.files import record_fingerprint, recorded_fingerprint, temp_path, up_to_date
 from publishing.snapshot import marts_fingerprint
 
 from ..resources import WRITER_POOL, WarehouseResource
-from ..settings import Settings
+from ..settings import REPO_DIR, Settings
 from .dbt import PLATFORM_OWNER, dbt_project
 
 SNAPSHOT_KEY = dg.AssetKey(["published", "marts_snapshot"])
+# Outputs of the single-tier layout (before open/ and shared/): removed, since the old
+# files hold conditionally shared data where anyone syncing publish_dir would find it.
+LEGACY_OUTPUTS = [SNAPSHOT_NAME, "catalog.json", "parquet", "csv", "xlsx", "sdmx", "dashboard"]
 
 
 def published_asset(name: str, deps: list, kinds: set[str], description: str, **kwargs):
@@ -37,86 +45,116 @@ def published_asset(name: str, deps: list, kinds: set[str], description: str, **
                     kinds=kinds, description=description, **kwargs)
 
 
-def unchanged(publish_dir: Path, name: str, outputs: list[Path]) -> dg.MaterializeResult | None:
-    """A result saying `name` is up to date with the snapshot it was built from, else None."""
-    fingerprint = recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1])
-    if up_to_date(publish_dir, name, fingerprint, outputs):
-        return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": fingerprint})
-    return None
-
-
-def built(publish_dir: Path, name: str) -> None:
-    record_fingerprint(publish_dir, name, recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]))
+def _remove_legacy(publish_dir: Path) -> None:
+    for name in LEGACY_OUTPUTS:
+        path = publish_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> list[dg.AssetsDefinition]:
     manifest = dbt_project.manifest_path
     publish_dir, gx_root = settings.publish_dir, settings.data_dir
 
+    def per_tier(name: str, outputs, build, tiers=TIERS) -> dg.MaterializeResult:
+        """Build `name` in each tier unless it is up to date with the snapshot it is made of."""
+        fingerprint = recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1])
+        metadata = {}
+        for tier in tiers:
+            out = publish_dir / tier.name
+            key = f"{tier.name}/{name}"
+            if up_to_date(publish_dir, key, fingerprint, [out / o for o in outputs]):
+                metadata[f"{tier.name}: unchanged"] = True
+                continue
+            metadata[tier.name] = build(out, tier)
+            record_fingerprint(publish_dir, key, fingerprint)
+        return dg.MaterializeResult(metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict | list)
+                                              else v for k, v in metadata.items()})
+
     @published_asset(
         SNAPSHOT_KEY.path[-1], mart_keys, {"duckdb"}, pool=WRITER_POOL,
-        description=f"Read-only DuckDB snapshot {publish_dir / SNAPSHOT_NAME} of every table in "
-                    "the marts schema (storage format v1.4.0: DuckDB 1.4+ clients), the dbt "
-                    "YAML's descriptions as table and column comments, written to a temp file, "
-                    "checkpointed, closed and renamed into place.")
+        description=f"Read-only DuckDB snapshots {publish_dir}/open/{SNAPSHOT_NAME} (what may be "
+                    f"opened to the public) and {publish_dir}/shared/{SNAPSHOT_NAME} (the "
+                    "智慧巴中 sharing platform's set) of the marts schema, cut by the indicator "
+                    "catalog's 共享/开放 attributes; storage format v1.4.0 (DuckDB 1.4+ clients), the "
+                    "dbt YAML's descriptions as table and column comments; each written to a temp "
+                    "file, checkpointed, closed and renamed into place.")
     def marts_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        _remove_legacy(publish_dir)
         docs = table_docs(manifest)
         fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
-        if up_to_date(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint, [publish_dir / SNAPSHOT_NAME]):
-            return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": fingerprint})
-        counts = write_snapshot(warehouse.path, publish_dir, docs)
+        metadata = {"fingerprint": fingerprint}
+        for tier in TIERS:
+            out = publish_dir / tier.name
+            key = f"{tier.name}/{SNAPSHOT_KEY.path[-1]}"
+            if up_to_date(publish_dir, key, fingerprint, [out / SNAPSHOT_NAME]):
+                metadata[f"{tier.name}: unchanged"] = True
+                continue
+            snapshot = write_snapshot(warehouse.path, out, docs, tier)
+            record_fingerprint(publish_dir, key, fingerprint)
+            metadata[f"{tier.name}: rows"] = dg.MetadataValue.json(snapshot.rows)
+            metadata[f"{tier.name}: columns withheld"] = dg.MetadataValue.json(snapshot.withheld)
+            metadata[f"{tier.name}: tables withheld"] = dg.MetadataValue.json(snapshot.tables_withheld)
         record_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1], fingerprint)
-        return dg.MaterializeResult(metadata={
-            "snapshot": str(publish_dir / SNAPSHOT_NAME), "tables": counts, "fingerprint": fingerprint,
-            "dagster/row_count": sum(counts.values())})
+        return dg.MaterializeResult(metadata=metadata)
 
     @published_asset(
         "exports", [SNAPSHOT_KEY], {"parquet", "csv"},
-        description=f"Per table: {publish_dir}/parquet/<table>.parquet (typed, table and column "
-                    f"descriptions in the file metadata), {publish_dir}/csv/<table>.csv (UTF-8 "
-                    f"with BOM, CRLF) and {publish_dir}/xlsx/<table>.xlsx (数据 and 字段说明 "
-                    "sheets); the conformed fact also as SDMX-CSV 1.0 "
-                    f"({publish_dir}/sdmx/fct_indicator_observation.csv, written by sdmx1).")
+        description="Per tier and table: parquet/<table>.parquet (typed, table and column "
+                    "descriptions in the file metadata), csv/<table>.csv (UTF-8 with BOM, CRLF) "
+                    "and xlsx/<table>.xlsx (数据 and 字段说明 sheets); the conformed fact also as "
+                    "SDMX-CSV 2.0 (sdmx/fct_indicator_observation.csv) with its structure: code "
+                    "lists, DSD and dataflow as SDMX-ML 2.1 (sdmx/structure.xml), by sdmx1.")
     def exports() -> dg.MaterializeResult:
-        outputs = [publish_dir / kind for kind in ("parquet", "csv", "xlsx", "sdmx")]
-        if same := unchanged(publish_dir, "exports", outputs):
-            return same
-        counts = write_exports(publish_dir, table_docs(manifest))
-        observations = write_sdmx_csv(publish_dir)
-        built(publish_dir, "exports")
-        return dg.MaterializeResult(metadata={
-            "tables": counts, "sdmx_observations": observations,
-            "dagster/row_count": sum(counts.values())})
+        def build(out: Path, tier) -> dict:
+            counts = write_exports(out, table_docs(manifest))
+            return {"rows": counts, "sdmx_observations": write_sdmx(out)}
+
+        return per_tier("exports", ["parquet", "csv", "xlsx", "sdmx"], build)
 
     @published_asset(
-        "catalog", [SNAPSHOT_KEY], {"json"},
-        description=f"{publish_dir}/catalog.json: every published table (columns, types, "
-                    "descriptions) and every indicator (bilingual names, unit, definition, "
-                    "share type, plan targets, where published).")
+        "catalog", [SNAPSHOT_KEY], {"json", "xlsx"},
+        description="Per tier: datapackage.json (Frictionless Data Package: Table Schema per "
+                    "table, keys, licence, version, sources) and catalogue.json / catalogue.xlsx "
+                    "(《政务信息资源目录编制指南》 fields: 共享属性, 开放属性, 提供方, 更新周期, ...).")
     def catalog() -> dg.MaterializeResult:
-        if same := unchanged(publish_dir, "catalog", [publish_dir / "catalog.json"]):
-            return same
-        path = write_catalog(publish_dir, table_docs(manifest))
-        built(publish_dir, "catalog")
-        return dg.MaterializeResult(metadata={"path": str(path)})
+        def build(out: Path, tier) -> list[str]:
+            return [str(p) for p in write_catalogues(out, table_docs(manifest), tier, REPO_DIR)]
+
+        return per_tier("catalog", ["datapackage.json", "catalogue.json", "catalogue.xlsx"], build)
 
     @published_asset(
         "dashboard", [SNAPSHOT_KEY], {"html"},
-        description=f"{publish_dir}/dashboard/index.html: every plan target with status, latest "
-                    "value, target and trend, filters by domain and region, the county "
-                    "scorecard; Chinese and English; one file that works offline.")
+        description=f"{publish_dir}/open/dashboard/index.html, from the open tier only: every "
+                    "plan target it holds with status, latest value, target and trend, filters "
+                    "by domain and region, the county scorecard; Chinese and English; one file "
+                    "that works offline.")
     def dashboard() -> dg.MaterializeResult:
-        if same := unchanged(publish_dir, "dashboard", [publish_dir / "dashboard" / "index.html"]):
-            return same
-        path = write_dashboard(publish_dir)
-        built(publish_dir, "dashboard")
-        return dg.MaterializeResult(metadata={"path": str(path), "url": path.as_uri()})
+        def build(out: Path, tier) -> str:
+            return write_dashboard(out).as_uri()
+
+        return per_tier("dashboard", ["dashboard/index.html"], build, [TIER_BY_NAME["open"]])
+
+    @published_asset(
+        "browse", [dg.AssetKey(["published", "catalog"])], {"sqlite", "datasette"},
+        description=f"{publish_dir}/open/bazhong.sqlite (the open tier as SQLite, keys "
+                    "declared, values as in the CSVs) and open/datasette.json (titles, "
+                    "descriptions, licence and sources from the data package): what `make serve` "
+                    "serves with Datasette, a browse UI and a JSON/CSV API.")
+    def browse() -> dg.MaterializeResult:
+        def build(out: Path, tier) -> int:
+            return write_browse(out, table_docs(manifest))
+
+        return per_tier("browse", ["bazhong.sqlite", "datasette.json"], build, [TIER_BY_NAME["open"]])
 
     @published_asset(
         "docs", mart_keys, {"dbt", "html"}, pool=WRITER_POOL,  # dbt docs reads the warehouse
         description=f"{publish_dir}/dbt_docs/index.html (dbt docs, one static page: models, "
                     f"columns, lineage, exposures) and {publish_dir}/data_docs/ (GX Data Docs: "
-                    "every suite and stored validation result).")
+                    "every suite and stored validation result): the team's documentation, in "
+                    "neither tier.")
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
         with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
             dbt.cli(["docs", "generate", "--static", *settings.dbt_vars_arg(),
@@ -133,4 +171,4 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             "dbt_docs": str(publish_dir / "dbt_docs" / "index.html"),
             "data_docs": str(publish_dir / "data_docs" / "index.html")})
 
-    return [marts_snapshot, exports, catalog, dashboard, docs]
+    return [marts_snapshot, exports, catalog, browse, dashboard, docs]

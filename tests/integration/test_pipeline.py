@@ -31,7 +31,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     pipeline, result = published, published.result
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "assets: 89 materialized, 0 NOT RUN" in summary
+    assert "assets: 92 materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # late departments are named, apart from the gate's counts
     assert "freshness: " in summary and "sources up to date" in summary
@@ -57,7 +57,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     assert pipeline.query(f"SELECT DISTINCT provenance FROM {MART}") == [("sample",)]
 
     # the published snapshot opens read-only and holds exactly the mart
-    snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
+    snapshot = pipeline.settings.publish_dir / "shared" / SNAPSHOT_NAME
     with duckdb.connect(str(snapshot), read_only=True) as con:
         published = con.execute(
             "SELECT * FROM mart_solid_waste_utilization ORDER BY region_code, year").fetchall()
@@ -67,10 +67,10 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")}
     assert tables == marts and {"fct_indicator_observation", "mart_target_progress", "mart_carbon",
                                 "mart_air_quality", "dim_region"} <= tables
-    parquet = pl.read_parquet(pipeline.settings.publish_dir / "parquet" /
+    parquet = pl.read_parquet(pipeline.settings.publish_dir / "shared" / "parquet" /
                               "mart_solid_waste_utilization.parquet")
     assert parquet.sort(["region_code", "year"]).rows() == published
-    assert not list(pipeline.settings.publish_dir.glob(".*tmp"))  # no temp files left
+    assert not list(pipeline.settings.publish_dir.rglob(".*tmp"))  # no temp files left
 
     # every catalogued source landed: over the portal, and the 农业农村局's yearly files from
     # the drop folder (one load per file); nothing quarantined in the clean sample
@@ -213,7 +213,7 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
 
 
 def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline, capsys):
-    snapshot = pipeline.settings.publish_dir / SNAPSHOT_NAME
+    snapshot = pipeline.settings.publish_dir / "shared" / SNAPSHOT_NAME
     before = snapshot.read_bytes()
 
     # a wrong number in a mart (as a transformation bug would make it) never gets published
