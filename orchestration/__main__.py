@@ -296,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     accept_parser.add_argument("load_id")
     accept_parser.add_argument("--reason", required=True, help="why the load is right (kept with it)")
     serve_parser = sub.add_parser("serve", help="browse the open tier with Datasette (UI and JSON/CSV API)")
-    serve_parser.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (default) keeps it on this machine")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="127.0.0.1 (default) keeps it on this machine")
     serve_parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
     settings = Settings.from_env()

@@ -13,5 +13,5 @@ from .snapshot import SNAPSHOT_NAME, write_snapshot
 from .tiers import TIER_BY_NAME, TIERS, Tier
 
 __all__ = ["SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "model_nodes", "read_manifest",
-           "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard", "write_exports",
-           "write_sdmx", "write_snapshot"]
+           "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard",
+           "write_exports", "write_sdmx", "write_snapshot"]

@@ -58,8 +58,8 @@ def write_browse(tier_dir: Path, docs: dict[str, TableDoc]) -> int:
                 name, schema = resource["name"], resource["schema"]
                 fields = schema["fields"]
                 out.execute(_ddl(name, fields, schema))
-                select = rounded_select(name, [f["name"] for f in fields], docs.get(name) or TableDoc(name, ""),
-                                        indicators)
+                doc = docs.get(name) or TableDoc(name, "")
+                select = rounded_select(name, [f["name"] for f in fields], doc, indicators)
                 data = con.execute(select).fetchall()
                 marks = ", ".join("?" * len(fields))
                 out.executemany(f'INSERT INTO "{name}" VALUES ({marks})',

@@ -279,8 +279,9 @@ def datasette(published):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "BAZHONG_DATA_DIR": str(published.settings.data_dir)}
-    server = subprocess.Popen([sys.executable, "-m", "orchestration", "serve", "--port", str(port)],
-                              cwd=REPO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [sys.executable, "-m", "orchestration", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
