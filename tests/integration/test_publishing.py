@@ -3,6 +3,7 @@ snapshot (readable while a new one is published), Parquet / CSV / XLSX / SDMX-CS
 data packages and 编制指南 catalogues, dbt docs, and the dashboard in a real headless
 Chromium; and nothing conditional in the open tier. One pipeline run serves the whole module."""
 
+import contextlib
 import csv
 import json
 import re
@@ -201,6 +202,13 @@ def _texts_in(path) -> list[str]:
             for relation in relations:
                 texts += [str(r) for r in con.execute(f"SELECT * FROM {relation}").fetchall()]
             return texts
+    if path.suffix == ".sqlite":
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            return [str(tables)] + [str(r) for name, _ in tables
+                                    for r in db.execute(f'SELECT * FROM "{name}"').fetchall()]
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -300,9 +308,13 @@ def datasette(published):
 def test_datasette_serves_the_open_tier_read_only_with_its_descriptions(datasette, published):
     import requests
 
-    home = requests.get(f"{datasette}/.json", timeout=10).json()
-    tables = {t["name"] for t in home["bazhong"]["tables"]}
-    assert tables == published_tables(published, "open")
+    database = requests.get(f"{datasette}/bazhong.json", timeout=10).json()
+    tables = {t["name"]: t for t in database["tables"]}
+    assert set(tables) == published_tables(published, "open")
+    assert tables["fct_indicator_observation"]["primary_keys"] == [
+        "indicator_code", "ref_area", "time_period", "freq"]
+    assert {"other_table": "dim_region", "column": "ref_area", "other_column": "region_code"} in \
+        tables["fct_indicator_observation"]["foreign_keys"]["outgoing"]
     metadata = requests.get(f"{datasette}/-/metadata.json", timeout=10).json()
     assert metadata["license"] == "Creative Commons Attribution 4.0" and metadata["source"]
     forest_meta = metadata["databases"]["bazhong"]["tables"]["mart_forest"]
