@@ -59,7 +59,15 @@ REPEAT ?= 3
 bench: install
 	$(BIN)/python -m bench.run --size $(SIZE) --repeat $(REPEAT)
 
-install: $(VENV)/.installed $(MANIFEST)
+# Front-end files (GX Data Docs' styles and scripts) from the npm registry, pinned and
+# integrity-checked in vendor/npm.json, so published pages load nothing from a CDN.
+VENDORED := vendor/npm/.fetched
+
+install: $(VENV)/.installed $(MANIFEST) $(VENDORED)
+
+$(VENDORED): vendor/npm.json vendor/fetch.py
+	$(PYTHON) vendor/fetch.py
+	touch $@
 
 # The environment comes from requirements.lock (exact versions, hashes), installed by uv.
 $(VENV)/.installed: requirements.lock pyproject.toml

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -194,6 +196,39 @@ def _plain(values: list) -> list:
 
 
 def build_data_docs(root: str | Path) -> Path:
-    """Render GX Data Docs for every stored suite and validation result; returns the folder."""
+    """Render GX Data Docs for every stored suite and validation result; returns the folder,
+    made to work offline (offline_data_docs)."""
     sites = _context(str(root)).build_data_docs()
-    return Path(sites["local_site"].removeprefix("file://")).parent
+    site = Path(sites["local_site"].removeprefix("file://")).parent
+    offline_data_docs(site)
+    return site
+
+
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "vendor"
+# GX's logo is loaded from its web-assets bucket with the data context's id in the query
+# string (a beacon): the site's own copy of the logo stands in.
+SRI_ATTRIBUTES = re.compile(r'\s(?:integrity|crossorigin)="[^"]*"')
+GX_WEB_ASSET = re.compile(r"https://great-expectations-web-assets\.s3[^\"' )]*")
+
+
+def offline_data_docs(site: Path) -> None:
+    """Point every page's styles, scripts and fonts at copies in site/static/vendor/ (the
+    pinned npm files of vendor/npm.json) instead of CDNs, and the GX logo at the site's own:
+    the docs then render the same offline, and viewing them calls no one."""
+    manifest = json.loads((VENDOR_DIR / "npm.json").read_text(encoding="utf-8"))["packages"]
+    static = site / "static" / "vendor"
+    shutil.rmtree(static, ignore_errors=True)
+    local = {}
+    for name, spec in manifest.items():
+        shutil.copytree(VENDOR_DIR / "npm" / name, static / name,
+                        ignore=shutil.ignore_patterns(".version"))
+        local.update({url: static / name / path for path, url in spec["files"].items() if url})
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for url, path in local.items():
+            html = html.replace(f'"{url}"', f'"{os.path.relpath(path, page.parent)}"')
+        logo = os.path.relpath(site / "static" / "images" / "logo-long.png", page.parent)
+        # the CDN tags' subresource-integrity and CORS attributes: a page opened from disk
+        # (origin null) may not load a local script marked crossorigin
+        html = SRI_ATTRIBUTES.sub("", GX_WEB_ASSET.sub(logo, html))
+        page.write_text(html, encoding="utf-8")

@@ -248,13 +248,6 @@ def test_no_conditional_or_closed_indicator_reaches_the_open_tier(published):
             assert set(docs[table].origins.get(column, ())) & closed, (table, column)
 
 
-def test_dbt_docs_and_data_docs_are_published(published):
-    out = published.settings.publish_dir
-    dbt_docs = (out / "dbt_docs" / "index.html").read_text(encoding="utf-8")
-    assert "mart_target_progress" in dbt_docs and "target_dashboard" in dbt_docs  # exposure
-    assert (out / "data_docs" / "index.html").exists()
-
-
 needs_chromium = pytest.mark.skipif(
     not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
     reason="Debian chromium and chromium-driver not installed (.ci/run installs them)")
@@ -273,6 +266,37 @@ def chromium():
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def test_dbt_docs_and_data_docs_are_published(published):
+    out = published.settings.publish_dir
+    dbt_docs = (out / "dbt_docs" / "index.html").read_text(encoding="utf-8")
+    assert "mart_target_progress" in dbt_docs and "target_dashboard" in dbt_docs  # exposure
+    pages = list((out / "data_docs").rglob("*.html"))
+    assert (out / "data_docs" / "index.html") in pages and len(pages) > 40
+    # GX Data Docs load nothing from the network (styles, scripts, fonts, the logo beacon):
+    # only links (<a href>) may point outside
+    loaded = re.compile(r'(?:<script[^>]*\ssrc|<link[^>]*\shref|<img[^>]*\ssrc)="(https?:[^"]*)"')
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not loaded.findall(html), (page, loaded.findall(html)[:3])
+        for local in re.findall(r'(?:src|href)="([^"#:]+\.(?:js|css))"', html):
+            assert (page.parent / local).exists(), (page, local)
+
+
+@needs_chromium
+def test_data_docs_render_offline_in_headless_chromium(published):
+    driver = chromium()
+    try:
+        driver.get((published.settings.publish_dir / "data_docs" / "index.html").as_uri())
+        assert driver.execute_script("return typeof jQuery !== 'undefined' && "
+                                     "typeof jQuery.fn.bootstrapTable === 'function'")
+        assert driver.find_elements("css selector", "table") and "Expectation Suites" in driver.page_source
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "data_docs.png"))
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        driver.quit()
 
 
 @pytest.fixture
