@@ -41,7 +41,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
-    assert kept["mart"] == 19 and kept["dbt"] > 400
+    assert kept["mart"] == 20 and kept["dbt"] > 400
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
