@@ -18,6 +18,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # never phone home, even
 import great_expectations as gx  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
+import vendor  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -204,7 +206,6 @@ def build_data_docs(root: str | Path) -> Path:
     return site
 
 
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "vendor"
 # GX's logo is loaded from its web-assets bucket with the data context's id in the query
 # string (a beacon): the site's own copy of the logo stands in.
 SRI_ATTRIBUTES = re.compile(r'\s(?:integrity|crossorigin)="[^"]*"')
@@ -215,14 +216,19 @@ def offline_data_docs(site: Path) -> None:
     """Point every page's styles, scripts and fonts at copies in site/static/vendor/ (the
     pinned npm files of vendor/npm.json) instead of CDNs, and the GX logo at the site's own:
     the docs then render the same offline, and viewing them calls no one."""
-    manifest = json.loads((VENDOR_DIR / "npm.json").read_text(encoding="utf-8"))["packages"]
     static = site / "static" / "vendor"
     shutil.rmtree(static, ignore_errors=True)
     local = {}
-    for name, spec in manifest.items():
-        shutil.copytree(VENDOR_DIR / "npm" / name, static / name,
-                        ignore=shutil.ignore_patterns(".version"))
-        local.update({url: static / name / path for path, url in spec["files"].items() if url})
+    for name, spec in vendor.packages().items():
+        urls = {url: static / name / path for path, url in spec["files"].items() if url}
+        for path in spec["files"] if urls else []:
+            source = vendor.npm_file(name, path)
+            if source.is_dir():
+                shutil.copytree(source, static / name / path)
+            else:
+                (static / name / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, static / name / path)
+        local.update(urls)
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for url, path in local.items():

@@ -1,11 +1,16 @@
-"""dashboard/index.html: every plan target with its status, latest value, target and a
-trend sparkline, filters by domain and region, and the county scorecard, in Chinese and
-English. One self-contained file (inline styles, script and data): it opens offline, from a
-file share or any static web server."""
+"""dashboard/index.html: the plan's targets for a city official, from the open tier's
+snapshot only. Overview (status by domain, the headline targets T01–T07), one ECharts chart
+per target (the measure by year, baseline, target line or band, projection dashed), and a
+county view that compares counties only where a target holds for each county (rates,
+shares, per-unit) and shows city totals as each county's share, never a status. Chinese
+first, English beside. One self-contained file: ECharts (vendor/npm.json, pinned) and the
+data are inlined, so it opens offline, from a file share or any static web server."""
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+
+import vendor
 
 from .files import temp_path
 from .metadata import DOMAINS_ZH
@@ -13,6 +18,9 @@ from .snapshot import open_snapshot
 
 TEMPLATE = Path(__file__).with_name("dashboard.html")
 CITY = "511900"
+HEADLINE = [f"T0{i}" for i in range(1, 8)]  # the plan's main targets (energy, intensity, CO2)
+ECHARTS = ("echarts", "dist/echarts.min.js")
+MAX_DECIMALS = 6
 
 
 def _rows(con, sql: str) -> list[dict]:
@@ -21,51 +29,75 @@ def _rows(con, sql: str) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def dashboard_data(publish_dir: Path) -> dict:
-    with open_snapshot(publish_dir) as con:
-        targets = _rows(con, """
-            SELECT target_id, indicator_code, target_indicator_zh AS name_zh,
-                   target_indicator_en AS name_en, domain, region_code, comparator, target_value,
-                   unit, target_year, latest_year, latest_value, status, provenance
-            FROM mart_target_progress ORDER BY target_id, region_code""")
-        scorecard = _rows(con, """
-            SELECT target_id, indicator_code, target_indicator_zh AS name_zh,
-                   target_indicator_en AS name_en, domain, region_code, region_name_zh,
-                   region_name_en, unit, latest_year, latest_value, status,
-                   rank_among_counties AS rank, counties_ranked AS of, share_of_city_pct
-            FROM mart_county_scorecard ORDER BY target_id, rank_among_counties NULLS LAST, region_code""")
-        regions = _rows(con, """
-            SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region
-            WHERE region_code IN (SELECT region_code FROM mart_target_progress)
-            ORDER BY region_code""")
+def deciding_decimals(value: float | None, target: float | None, decimals: int) -> int:
+    """The catalog's decimals, or more when at those the value would print as the target
+    while the comparison (and so the status) tells them apart: 99.88 against ≥ 99.9 shows
+    as 99.88, not 99.9."""
+    if value is None or target is None:
+        return decimals
+    while decimals < MAX_DECIMALS and value != target and round(value, decimals) == round(target, decimals):
+        decimals += 1
+    return decimals
+
+
+def dashboard_data(tier_dir: Path) -> dict:
+    with open_snapshot(tier_dir) as con:
+        units = dict(con.execute("SELECT unit, name_zh FROM dim_unit").fetchall())
+        targets = _rows(con, f"""
+            SELECT p.target_id, p.indicator_code, p.target_indicator_zh AS name_zh,
+                   p.target_indicator_en AS name_en, p.domain, p.comparator, p.target_value, p.unit,
+                   p.target_kind, p.target_year, p.baseline_year, p.baseline_value, p.latest_year,
+                   p.latest_value, p.projected_value, p.trend_per_year, p.status, p.assessment,
+                   p.missed_years, p.is_city_total, p.provenance, p.lead_department_zh,
+                   i.decimals, i.unit = p.unit AS same_unit
+            FROM mart_target_progress AS p JOIN dim_indicator AS i USING (indicator_code)
+            WHERE p.region_code = '{CITY}' ORDER BY p.target_id""")
+        counties = _rows(con, """
+            SELECT target_id, region_code, region_name_zh, region_name_en, latest_year, latest_value,
+                   status, share_of_city_pct, rank_among_counties AS rank, counties_ranked,
+                   trend_direction, city_latest_value
+            FROM mart_county_scorecard
+            ORDER BY target_id, rank_among_counties NULLS LAST, share_of_city_pct DESC NULLS LAST,
+                     region_code""")
         series: dict[str, list] = {}
-        for code, area, year, value in con.execute("""
-                SELECT indicator_code, ref_area, CAST(time_period AS INTEGER), obs_value
-                FROM fct_indicator_observation
-                WHERE freq = 'A' AND indicator_code IN (SELECT indicator_code FROM mart_target_progress)
-                ORDER BY indicator_code, ref_area, time_period""").fetchall():
-            series.setdefault(f"{code}|{area}", []).append([year, value])
+        for target, region, year, measure in con.execute(
+                "SELECT target_id, region_code, year, measure FROM mart_target_series "
+                "ORDER BY target_id, region_code, year").fetchall():
+            series.setdefault(f"{target}|{region}", []).append([year, measure])
+        regions = _rows(con, "SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region "
+                             "ORDER BY region_code")
     for t in targets:
         t["domain_zh"] = DOMAINS_ZH.get(t["domain"], t["domain"])
+        t["unit_zh"] = t["unit"] if t["unit"] == "%" else units.get(t["unit"], t["unit"])
+        # the catalog's decimals hold in the indicator's unit; a converted unit (万千瓦) gets 2
+        base = t["decimals"] if t.pop("same_unit") else 2
+        t["decimals"] = max(deciding_decimals(t["latest_value"], t["target_value"], base),
+                            deciding_decimals(t["projected_value"], t["target_value"], base))
     domains = sorted({t["domain"] for t in targets})
+    present = {t["target_id"] for t in targets}
     return {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "source": "bazhong.duckdb (mart_target_progress, mart_county_scorecard, fct_indicator_observation)",
+        "source": "open/bazhong.duckdb (mart_target_progress, mart_target_series, mart_county_scorecard)",
         "city": CITY,
         "has_sample": any(t["provenance"] == "sample" for t in targets),
+        "headline": HEADLINE,
+        "not_open": [t for t in HEADLINE if t not in present],
         "domains": [{"code": d, "zh": DOMAINS_ZH.get(d, d), "en": d.replace("_", " ")} for d in domains],
         "regions": regions,
         "targets": targets,
-        "scorecard": scorecard,
+        "counties": counties,
         "series": series,
     }
 
 
-def write_dashboard(publish_dir: Path) -> Path:
-    data = json.dumps(dashboard_data(publish_dir), ensure_ascii=False, default=str)
-    # inside <script>, "</" would end the element early
-    html = TEMPLATE.read_text(encoding="utf-8").replace("/*DATA*/", data.replace("</", "<\\/"))
-    target = publish_dir / "dashboard" / "index.html"
+def write_dashboard(tier_dir: Path) -> Path:
+    data = json.dumps(dashboard_data(tier_dir), ensure_ascii=False, default=str)
+    echarts = vendor.npm_file(*ECHARTS).read_text(encoding="utf-8")
+    # inside <script>, "</" would end the element early (ECharts' build has no "</script")
+    html = (TEMPLATE.read_text(encoding="utf-8")
+            .replace("/*ECHARTS*/", echarts)
+            .replace("/*DATA*/", data.replace("</", "<\\/")))
+    target = tier_dir / "dashboard" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(target)
     tmp.write_text(html, encoding="utf-8")

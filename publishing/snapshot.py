@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+import vendor
+
 from .files import temp_path
 from .metadata import PUBLISHED_SCHEMA, TableDoc
 from .tiers import Tier, admitted_indicators, cut_table
@@ -28,6 +30,7 @@ def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
     for code in sorted(Path(__file__).parent.glob("*.*")):
         if code.suffix in {".py", ".html"}:
             digest.update(code.name.encode() + code.read_bytes())
+    digest.update((vendor.HERE / "npm.json").read_bytes())  # the pinned ECharts the dashboard inlines
     con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
     try:
         con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")

@@ -374,35 +374,73 @@ def test_datasette_pages_render_in_headless_chromium(datasette):
 
 
 @needs_chromium
-def test_the_dashboard_shows_every_target_in_headless_chromium(published):
+@pytest.mark.parametrize(("size", "width", "height"), [("desktop", 1440, 900), ("mobile", 390, 844)])
+def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, size, width, height):
     from selenium.webdriver.support.ui import Select
 
+    import vendor
+
+    city_targets = {t: s for t, s in published.query(
+        "SELECT target_id, status FROM marts.mart_target_progress JOIN marts.dim_indicator USING "
+        f"(indicator_code) WHERE region_code = '511900' AND {OPEN}")}
     driver = chromium()
     try:
-        page = tier_dir(published, "open") / "dashboard" / "index.html"
-        driver.get(page.as_uri())
-        rows = driver.find_elements("css selector", "#targets tr[data-target]")
-        # the open tier's targets: every plan target but those of closed indicators
-        assert sorted(r.get_attribute("data-target") for r in rows) == [t for (t,) in published.query(
-            "SELECT target_id FROM marts.mart_target_progress JOIN marts.dim_indicator USING "
-            f"(indicator_code) WHERE region_code = '511900' AND {OPEN} ORDER BY target_id")]
-        assert len(rows) > 50
+        driver.set_window_size(width, height)
+        driver.get((tier_dir(published, "open") / "dashboard" / "index.html").as_uri())
+        cards = driver.find_elements("css selector", "#targets article[data-target]")
+        # the open tier's targets, each with its chart drawn (ECharts, SVG)
+        assert sorted(c.get_attribute("data-target") for c in cards) == sorted(city_targets)
+        assert len(driver.find_elements("css selector", "#targets .chart[data-rendered] svg")) == len(cards)
+        assert {c.get_attribute("data-target"): c.get_attribute("data-status") for c in cards} == city_targets
         assert driver.find_element("id", "sample-banner").is_displayed()
-        assert "巴中市" in driver.find_element("id", "region-filter").text
-        assert len(driver.find_elements("css selector", "#targets svg.spark polyline")) > 50
+        # the headline targets on top: a card each, or a note that it is not open data
+        headline = driver.find_elements("css selector", "#headline article")
+        assert [h.get_attribute("data-target") or h.get_attribute("data-headline-missing")
+                for h in headline] == [f"T0{i}" for i in range(1, 8)]
+        # status in words (and an icon), not by colour alone; Chinese units
+        assert "万千瓦" in driver.find_element("css selector", '#targets [data-target="T11"]').text
+        assert "已达成" in driver.find_element("id", "counts").text
+        # usable at 390 px: nothing wider than the screen
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
         ARTIFACTS.mkdir(exist_ok=True)
-        driver.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+        driver.save_screenshot(str(ARTIFACTS / f"dashboard-{size}.png"))
 
+        Select(driver.find_element("id", "status-filter")).select_by_value("off_track")
+        shown = {c.get_attribute("data-target") for c in
+                 driver.find_elements("css selector", "#targets article[data-target]")}
+        assert shown == {t for t, s in city_targets.items() if s == "off_track"}
+        Select(driver.find_element("id", "status-filter")).select_by_value("")
         Select(driver.find_element("id", "domain-filter")).select_by_value("waste")
-        waste = {r.get_attribute("data-target")
-                 for r in driver.find_elements("css selector", "#targets tr[data-target]")}
-        assert waste == {t for (t,) in published.query(
+        shown = {c.get_attribute("data-target") for c in
+                 driver.find_elements("css selector", "#targets article[data-target]")}
+        assert shown == {t for (t,) in published.query(
             "SELECT target_id FROM marts.mart_target_progress JOIN marts.dim_indicator USING "
             f"(indicator_code) WHERE mart_target_progress.domain = 'waste' AND region_code = '511900' "
             f"AND {OPEN}")}
+
+        # counties: a rate is ranked with the city as reference; a city total shows shares only
+        Select(driver.find_element("id", "county-target")).select_by_value("T61")
         Select(driver.find_element("id", "region-filter")).select_by_value("511923")
-        county = driver.find_elements("css selector", "#scorecard tr[data-scorecard]")
-        assert county and all("平昌县" in r.text for r in county)
+        rows = driver.find_elements("css selector", "#county-table tr[data-scorecard]")
+        assert len(rows) == 5 and rows[0].text.startswith("1 / 5")
+        assert driver.find_element("css selector", '#county-table tr[aria-current="true"]').get_attribute(
+            "data-scorecard") == "511923"
+        assert driver.find_elements("css selector", "#county-chart svg")
+        Select(driver.find_element("id", "county-target")).select_by_value("T11")
+        table = driver.find_element("id", "county-table")
+        assert "占全市" in table.text and not table.find_elements("css selector", ".status")
+
+        # WCAG 2.1 AA: axe-core finds no serious or critical violation
+        driver.execute_script(vendor.npm_file("axe-core", "axe.min.js").read_text(encoding="utf-8"))
+        driver.set_script_timeout(60)
+        violations = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length])))")
+        assert [v for v in violations if v[1] in {"serious", "critical"}] == []
+        # the A4 print view leaves the filters out
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not driver.find_element("id", "domain-filter").is_displayed()
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
     finally:
