@@ -127,10 +127,10 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
 
     @published_asset(
         "dashboard", [SNAPSHOT_KEY], {"html"},
-        description=f"{publish_dir}/open/dashboard/index.html, from the open tier only: every "
-                    "plan target it holds with status, latest value, target and trend, filters "
-                    "by domain and region, the county scorecard; Chinese and English; one file "
-                    "that works offline.")
+        description=f"{publish_dir}/open/dashboard/index.html, from the open tier only: an "
+                    "overview by status and domain with T01–T07 on top, an ECharts chart per "
+                    "target (measure by year, baseline, target, projection), the county view; "
+                    "Chinese and English; one file that works offline.")
     def dashboard() -> dg.MaterializeResult:
         def build(out: Path, tier) -> str:
             return write_dashboard(out).as_uri()
