@@ -566,6 +566,44 @@ def _air_hourly_year(rng: random.Random, air_year: int, header: list[str]) -> di
     return files
 
 
+GHG_STATION = ("GWS01", "光雾山大气本底站（样例）")
+GHG_YEARS = (2023, 2024)
+
+
+def ghg_station_hourly(rng: random.Random) -> dict[str, bytes]:
+    """One UTF-8 CSV per year of hourly CO2 (ppm) and CH4 (ppb) mole fractions at the
+    光雾山 background site, each with its flag as the station's data system writes it: V valid
+    background, L valid but locally influenced (kept out of background means), I invalid;
+    a few hours missing ('—') and one maintenance gap in April 2024 (a month with too few
+    valid hours). Levels follow the global background plus a few ppm, a seasonal cycle
+    and a daily cycle; the station name in every row says 样例 (sample)."""
+    import math
+    from datetime import datetime, timedelta
+
+    header = ["年份", "站点编码", "站点名称", "观测时间", "CO2(ppm)", "CO2标识", "CH4(ppb)", "CH4标识"]
+    files = {}
+    for year in GHG_YEARS:
+        rows = []
+        start = datetime(year, 1, 1)
+        hours = (datetime(year + 1, 1, 1) - start).days * 24
+        for h in range(hours):
+            t = start + timedelta(hours=h)
+            day = (t - datetime(year, 1, 1)).days
+            season = math.cos(2 * math.pi * (day - 45) / 365)  # highest in mid-February
+            diurnal = math.cos(2 * math.pi * (t.hour - 5) / 24)  # night-time build-up
+            co2 = 423.5 + 2.4 * (year - 2023) + 4.0 * season + 1.2 * diurnal + rng.gauss(0, 0.6)
+            ch4 = 1960 + 11 * (year - 2023) + 12 * season + 6 * diurnal + rng.gauss(0, 4)
+            flag = "L" if rng.random() < 0.12 else "V"
+            co2_flag = ch4_flag = flag
+            co2_text, ch4_text = _f(co2, 2), _f(ch4, 1)
+            if rng.random() < 0.01 or (year == 2024 and t.month == 4 and 3 <= t.day <= 22):
+                co2_text, ch4_text, co2_flag, ch4_flag = "—", "—", "I", "I"
+            rows.append([str(year), *GHG_STATION, t.strftime("%Y-%m-%d %H:%M"), co2_text, co2_flag,
+                         ch4_text, ch4_flag])
+        files[f"{GHG_STATION[0]}_{year}.csv"] = _csv_bytes(header, rows, "utf-8")
+    return files
+
+
 def _write_json(path: Path, doc) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -602,6 +640,11 @@ def main() -> None:
     for name, data in air.items():
         _write(HERE / "air" / "hourly" / name, data)
     _write_json(HERE / "air" / "hourly" / "index.json", {"files": sorted(air)})
+    rng = random.Random(SEED + 2)
+    ghg = ghg_station_hourly(rng)
+    for name, data in ghg.items():
+        _write(HERE / "ghg" / name, data)
+    _write_json(HERE / "ghg" / "index.json", {"files": sorted(ghg)})
     print(f"wrote sample files under {HERE}")
 
 

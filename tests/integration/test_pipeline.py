@@ -31,7 +31,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     pipeline, result = published, published.result
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "assets: 93 materialized, 0 NOT RUN" in summary
+    assert "assets: 97 materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # late departments are named, apart from the gate's counts
     assert "freshness: " in summary and "sources up to date" in summary
@@ -41,7 +41,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
-    assert kept["mart"] == 21 and kept["dbt"] > 400
+    assert kept["mart"] == 22 and kept["dbt"] > 400
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
@@ -285,3 +285,26 @@ def test_a_county_missing_from_a_year_warns_and_withholds_the_city_figure(pipeli
     assert pipeline.query(
         f"SELECT count(*) FROM {MART} WHERE region_code = '511921' AND year = 2023 "
         "AND domestic_waste_collected_t > 0") == [(1,)]
+
+
+def test_the_ghg_station_gets_monthly_and_annual_means_by_its_capture_rules(published):
+    """光雾山: hourly CO2/CH4 with flags → monthly means (≥ 50 % of hours valid), annual means of
+    the valid months (≥ 11), growth, and the difference from the WMO global mean."""
+    rows = {(gas, period): rest for gas, period, *rest in published.query(
+        "SELECT gas, period, mean_value, capture_pct, is_valid, months_valid, growth_per_year, "
+        "background_global_mean, difference_from_background FROM marts.mart_ghg_station")}
+    assert len(rows) == 2 * (24 + 2)
+    # April 2024 lost 20 days to maintenance: the month is not valid, the year still is
+    april = rows[("co2", "2024-04")]
+    assert april[1] < 50 and april[2] is False
+    mean_2024, _, valid, months, growth, reference, difference = rows[("co2", "2024")]
+    assert valid and months == 11 and reference == 423.9
+    # from unrounded means, published at 3 decimals
+    assert abs(difference - (mean_2024 - 423.9)) < 2e-3
+    assert abs(growth - (mean_2024 - rows[("co2", "2023")][0])) < 2e-3
+    # locally influenced hours (flag L) are kept out: the hand-made sample's background is
+    # a few ppm above the global mean, not tens
+    assert 0 < rows[("co2", "2023")][6] < 6
+    hours = published.query("SELECT count(*), count(*) FILTER (WHERE co2_flag = 'L') "
+                             "FROM staging.stg_carbon__ghg_station_hourly")[0]
+    assert hours[0] == 8760 + 8784 and hours[1] > 1000

@@ -1,0 +1,119 @@
+-- CO2 and CH4 at the 光雾山 background station by month and by year. Capture rules (this
+-- project's, stated in the YAML): an hour counts when its flag is V (valid background) and it
+-- has a value; a month's mean is valid with >= 50 % of its hours counted; a year's mean is
+-- the mean of its valid monthly means (so a gap does not tilt it toward the rest of the
+-- seasonal cycle as much as hourly averaging would), valid with >= 11 valid months. Growth
+-- is the change of the annual mean from the previous year, both valid; the difference is
+-- from the WMO globally averaged surface mole fraction of the same year
+-- (seed ghg_background_reference, which cites each bulletin).
+with hourly as (
+    select station_code, station_name, year, month(hour) as month, 'co2' as gas,
+           co2_ppm as value, co2_flag = 'V' and co2_ppm is not null as counted, provenance
+    from {{ ref('stg_carbon__ghg_station_hourly') }}
+    union all
+    select station_code, station_name, year, month(hour), 'ch4',
+           ch4_ppb, ch4_flag = 'V' and ch4_ppb is not null, provenance
+    from {{ ref('stg_carbon__ghg_station_hourly') }}
+),
+
+monthly as (
+    select
+        station_code,
+        any_value(station_name) as station_name,
+        gas,
+        year,
+        month,
+        avg(value) filter (where counted) as mean_value,
+        -- the month's hours by the calendar, not by the rows received
+        24 * day(last_day(make_date(year, month, 1))) as hours_in_period,
+        count(*) filter (where counted) as valid_hours,
+        max(provenance) as provenance
+    from hourly
+    group by station_code, gas, year, month
+),
+
+months as (
+    select
+        *,
+        100.0 * valid_hours / hours_in_period as capture_pct,
+        100.0 * valid_hours / hours_in_period >= 50 as is_valid
+    from monthly
+),
+
+yearly as (
+    select
+        station_code,
+        any_value(station_name) as station_name,
+        gas,
+        year,
+        avg(mean_value) filter (where is_valid) as mean_value,
+        24 * (make_date(year + 1, 1, 1) - make_date(year, 1, 1)) as hours_in_period,
+        sum(valid_hours) as valid_hours,
+        count(*) filter (where is_valid) as months_valid,
+        max(provenance) as provenance
+    from months
+    group by station_code, gas, year
+),
+
+years as (
+    select
+        *,
+        100.0 * valid_hours / hours_in_period as capture_pct,
+        months_valid >= 11 as is_valid
+    from yearly
+),
+
+with_growth as (
+    select
+        years.*,
+        case when is_valid and lag(is_valid) over w and lag(year) over w = year - 1
+             then mean_value - lag(mean_value) over w end as growth_per_year
+    from years
+    window w as (partition by station_code, gas order by year)
+)
+
+select
+    station_code,
+    station_name,
+    gas,
+    case gas when 'co2' then 'ppm' else 'ppb' end as unit,
+    'month' as period_type,
+    strftime(make_date(year, month, 1), '%Y-%m') as period,
+    year,
+    month,
+    round(mean_value, 3) as mean_value,
+    hours_in_period,
+    valid_hours,
+    round(capture_pct, 1) as capture_pct,
+    null::integer as months_valid,
+    is_valid,
+    null::double as growth_per_year,
+    null::double as background_global_mean,
+    null::double as difference_from_background,
+    null::varchar as background_source,
+    provenance
+from months
+union all
+select
+    with_growth.station_code,
+    with_growth.station_name,
+    with_growth.gas,
+    case with_growth.gas when 'co2' then 'ppm' else 'ppb' end,
+    'year',
+    cast(with_growth.year as varchar),
+    with_growth.year,
+    null,
+    round(with_growth.mean_value, 3),
+    with_growth.hours_in_period,
+    with_growth.valid_hours,
+    round(with_growth.capture_pct, 1),
+    with_growth.months_valid,
+    with_growth.is_valid,
+    round(with_growth.growth_per_year, 3),
+    reference.global_mean,
+    case when with_growth.is_valid then round(with_growth.mean_value - reference.global_mean, 3) end,
+    reference.source,
+    with_growth.provenance
+from with_growth
+left join {{ ref('ghg_background_reference') }} as reference
+    on reference.year = with_growth.year and reference.gas = with_growth.gas
