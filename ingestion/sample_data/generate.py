@@ -604,6 +604,46 @@ def ghg_station_hourly(rng: random.Random) -> dict[str, bytes]:
     return files
 
 
+AUTO_STATIONS = {"BZ-10T": "ZD-BZ10", "BZ-20T": "ZD-BZ20", "BZ-30T": "ZD-BZ30", "BZ-40T": "ZD-BZ40",
+                 "BZ-50T": "ZD-BZ50"}  # water source → its automatic monitoring station
+AUTO_YEAR = 2025
+
+
+def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
+    """千吨万人 water sources' automatic monitoring stations: one UTF-8 CSV per station and
+    year, a reading every 4 hours (pH, DO, CODMn, NH3-N, TP, turbidity, conductivity). Mostly
+    class II; each station has a few ammonia episodes above the class III limit (1.0 mg/L)
+    lasting several readings, and a few readings missing ('—'). Station names say 样例."""
+    import math
+    from datetime import datetime, timedelta
+
+    header = ["年份", "站点编码", "站点名称", "水源地编码", "监测时间", "pH", "溶解氧(mg/L)",
+              "高锰酸盐指数(mg/L)", "氨氮(mg/L)", "总磷(mg/L)", "浊度(NTU)", "电导率(μS/cm)"]
+    files = {}
+    for source, station in AUTO_STATIONS.items():
+        rows = []
+        start = datetime(AUTO_YEAR, 1, 1)
+        readings = (datetime(AUTO_YEAR + 1, 1, 1) - start).days * 6
+        episodes = {rng.randrange(readings - 10) for _ in range(3)}
+        left = 0
+        for i in range(readings):
+            t = start + timedelta(hours=4 * i)
+            season = math.cos(2 * math.pi * (t.timetuple().tm_yday - 200) / 365)  # 1 in July
+            if i in episodes:
+                left = rng.randint(3, 6)
+            nh3n = rng.uniform(1.1, 1.6) if left > 0 else max(0.02, rng.gauss(0.25, 0.06))
+            left -= 1
+            row = [str(AUTO_YEAR), station, f"{source}自动站（样例）", source, t.strftime("%Y-%m-%d %H:%M"),
+                   _f(rng.gauss(7.6, 0.2), 2), _f(8.2 - 1.2 * season + rng.gauss(0, 0.3), 2),
+                   _f(max(0.5, rng.gauss(2.6, 0.4)), 2), _f(nh3n, 3), _f(max(0.005, rng.gauss(0.06, 0.015)), 3),
+                   _f(max(0.5, rng.gauss(6 + 6 * season, 2)), 1), _f(rng.gauss(320, 25), 0)]
+            if rng.random() < 0.02:
+                row[5:] = ["—"] * 7
+            rows.append(row)
+        files[f"{station}_{AUTO_YEAR}.csv"] = _csv_bytes(header, rows, "utf-8")
+    return files
+
+
 def _write_json(path: Path, doc) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -645,6 +685,11 @@ def main() -> None:
     for name, data in ghg.items():
         _write(HERE / "ghg" / name, data)
     _write_json(HERE / "ghg" / "index.json", {"files": sorted(ghg)})
+    rng = random.Random(SEED + 3)
+    auto = water_auto_monitoring(rng)
+    for name, data in auto.items():
+        _write(HERE / "water" / "auto_monitoring" / name, data)
+    _write_json(HERE / "water" / "auto_monitoring" / "index.json", {"files": sorted(auto)})
     print(f"wrote sample files under {HERE}")
 
 

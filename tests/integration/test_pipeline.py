@@ -31,7 +31,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     pipeline, result = published, published.result
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "assets: 97 materialized, 0 NOT RUN" in summary
+    assert "assets: 102 materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # late departments are named, apart from the gate's counts
     assert "freshness: " in summary and "sources up to date" in summary
@@ -41,7 +41,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
-    assert kept["mart"] == 22 and kept["dbt"] > 400
+    assert kept["mart"] == 25 and kept["dbt"] > 400
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
@@ -308,3 +308,29 @@ def test_the_ghg_station_gets_monthly_and_annual_means_by_its_capture_rules(publ
     hours = published.query("SELECT count(*), count(*) FILTER (WHERE co2_flag = 'L') "
                              "FROM staging.stg_carbon__ghg_station_hourly")[0]
     assert hours[0] == 8760 + 8784 and hours[1] > 1000
+
+
+def test_drinking_water_auto_monitoring_gets_daily_classes_events_and_capture(published):
+    """千吨万人 automatic stations: readings every 4 hours → a GB 3838 class per day (single
+    factor, ≥ 4 complete readings), runs of readings worse than class III as events, and
+    capture per station and year."""
+    annual = published.query(
+        "SELECT station_code, readings_expected, readings_complete, capture_pct, days_classed, "
+        "days_worse_than_class_iii, exceedance_events FROM marts.mart_drinking_water_auto_monitoring_annual")
+    assert len(annual) == 5
+    for station, expected, complete, capture, classed, worse, events in annual:
+        assert expected == 6 * 365 and 95 < capture < 100  # ~2 % of the sample's readings missing
+        assert abs(capture - 100 * complete / expected) < 0.05 and classed <= 365
+        # each NH3-N episode (3–6 readings above 1.0 mg/L) is one event
+        assert events == published.query(
+            "SELECT count(*) FROM marts.mart_drinking_water_exceedance_events WHERE station_code = ?",
+            [station])[0][0] >= 1
+        # a day is worse than class III exactly when its daily NH3-N mean is (the only
+        # parameter the sample pushes past its limit)
+        assert worse == published.query(
+            "SELECT count(*) FROM marts.mart_drinking_water_auto_monitoring WHERE station_code = ? "
+            "AND readings_complete >= 4 AND nh3n_mgl > 1.0", [station])[0][0]
+    peak, limit, readings = published.query(
+        "SELECT max(peak_mgl), any_value(class_iii_limit_mgl), min(readings) "
+        "FROM marts.mart_drinking_water_exceedance_events WHERE parameter = 'nh3n_mgl'")[0]
+    assert limit == 1.0 and 1.0 < peak <= 1.6 and readings >= 1

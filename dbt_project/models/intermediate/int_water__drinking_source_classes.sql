@@ -18,16 +18,7 @@ parameter_classes as (
         m.year,
         m.source_code,
         m.parameter,
-        case
-            when l.limit_kind = 'maximum' then
-                case when m.concentration <= l.class_1 then 1 when m.concentration <= l.class_2 then 2
-                     when m.concentration <= l.class_3 then 3 when m.concentration <= l.class_4 then 4
-                     when m.concentration <= l.class_5 then 5 else 6 end
-            else
-                case when m.concentration >= l.class_1 then 1 when m.concentration >= l.class_2 then 2
-                     when m.concentration >= l.class_3 then 3 when m.concentration >= l.class_4 then 4
-                     when m.concentration >= l.class_5 then 5 else 6 end
-        end as class_rank
+        {{ gb3838_class_rank('m.concentration', 'l') }} as class_rank
     from measured as m
     inner join {{ ref('gb3838_limits') }} as l
         on l.parameter = m.parameter and l.water_body in ('all', m.water_body)

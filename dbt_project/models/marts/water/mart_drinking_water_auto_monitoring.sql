@@ -1,0 +1,96 @@
+-- Each automatic monitoring station (千吨万人 water sources) and day: readings, daily means and
+-- the day's GB 3838-2002 class by the single-factor rule on DO, CODMn, NH3-N and TP
+-- (gb3838_limits; TP by the source's water body). A day is classed only with >= 4 of its 6
+-- four-hourly readings complete (all four parameters): this project's rule, so a day with
+-- two readings does not speak for the whole day.
+with readings as (
+    select * from {{ ref('stg_water__auto_monitoring_readings') }}
+),
+
+sources as (
+    select source_code, source_name, region_code, water_body
+    from {{ ref('stg_water__drinking_sources') }}
+    qualify row_number() over (partition by source_code order by year desc) = 1
+),
+
+daily as (
+    select
+        station_code,
+        any_value(station_name) as station_name,
+        any_value(source_code) as source_code,
+        cast(reading_time as date) as day,
+        any_value(year) as year,
+        count(*) as readings_received,
+        count(*) filter (where do_mgl is not null and codmn_mgl is not null and nh3n_mgl is not null
+                         and tp_mgl is not null) as readings_complete,
+        avg(ph) as ph,
+        avg(do_mgl) as do_mgl,
+        avg(codmn_mgl) as codmn_mgl,
+        avg(nh3n_mgl) as nh3n_mgl,
+        avg(tp_mgl) as tp_mgl,
+        avg(turbidity_ntu) as turbidity_ntu,
+        avg(conductivity_us_cm) as conductivity_us_cm,
+        max(provenance) as provenance
+    from readings
+    group by station_code, cast(reading_time as date)
+),
+
+measured as (
+    unpivot (select station_code, day, source_code, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl from daily)
+    on do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
+    into name parameter value concentration
+),
+
+parameter_classes as (
+    select m.station_code, m.day, m.parameter, {{ gb3838_class_rank('m.concentration', 'l') }} as class_rank
+    from measured as m
+    inner join sources as s using (source_code)
+    inner join {{ ref('gb3838_limits') }} as l
+        on l.parameter = m.parameter and l.water_body in ('all', s.water_body)
+),
+
+day_classes as (
+    select
+        station_code,
+        day,
+        max(class_rank) as class_rank,
+        {%- for p in ['do_mgl', 'codmn_mgl', 'nh3n_mgl', 'tp_mgl'] %}
+        any_value(class_rank) filter (where parameter = '{{ p }}') as {{ p | replace('_mgl', '') }}_class_rank{{ "," if not loop.last }}
+        {%- endfor %}
+    from parameter_classes
+    group by station_code, day
+),
+
+class_codes as (
+    select distinct class_rank, class_code from {{ ref('water_quality_classes') }}
+)
+
+select
+    daily.station_code,
+    daily.station_name,
+    daily.source_code,
+    sources.source_name,
+    sources.region_code,
+    daily.day,
+    daily.year,
+    daily.readings_received,
+    daily.readings_complete,
+    round(daily.ph, 2) as ph,
+    round(daily.do_mgl, 2) as do_mgl,
+    round(daily.codmn_mgl, 2) as codmn_mgl,
+    round(daily.nh3n_mgl, 3) as nh3n_mgl,
+    round(daily.tp_mgl, 3) as tp_mgl,
+    round(daily.turbidity_ntu, 1) as turbidity_ntu,
+    round(daily.conductivity_us_cm, 0) as conductivity_us_cm,
+    day_classes.do_class_rank,
+    day_classes.codmn_class_rank,
+    day_classes.nh3n_class_rank,
+    day_classes.tp_class_rank,
+    case when daily.readings_complete >= 4 then day_classes.class_rank end as water_class_rank,
+    case when daily.readings_complete >= 4 then class_codes.class_code end as water_class,
+    case when daily.readings_complete >= 4 then day_classes.class_rank <= 3 end as is_class_iii_or_better,
+    daily.provenance
+from daily
+left join sources using (source_code)
+left join day_classes using (station_code, day)
+left join class_codes on class_codes.class_rank = day_classes.class_rank

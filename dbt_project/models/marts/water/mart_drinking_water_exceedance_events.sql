@@ -1,0 +1,53 @@
+-- Exceedance events of the automatic monitoring stations: consecutive readings of one
+-- parameter worse than GB 3838 class III (the drinking-source standard), per station. A
+-- missing reading inside a run does not end it (only readings with a value are ordered).
+-- The warnings a water source's operator acts on: start, last reading, readings, peak.
+with readings as (
+    unpivot (
+        select station_code, source_code, reading_time, provenance, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
+        from {{ ref('stg_water__auto_monitoring_readings') }}
+    )
+    on do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
+    into name parameter value concentration
+),
+
+sources as (
+    select source_code, water_body
+    from {{ ref('stg_water__drinking_sources') }}
+    qualify row_number() over (partition by source_code order by year desc) = 1
+),
+
+judged as (
+    select
+        r.*,
+        {{ gb3838_class_rank('r.concentration', 'l') }} > 3 as exceeds,
+        l.class_3 as class_iii_limit,
+        l.limit_kind
+    from readings as r
+    inner join sources as s using (source_code)
+    inner join {{ ref('gb3838_limits') }} as l
+        on l.parameter = r.parameter and l.water_body in ('all', s.water_body)
+),
+
+runs as (
+    select
+        *,
+        row_number() over (partition by station_code, parameter order by reading_time)
+        - row_number() over (partition by station_code, parameter, exceeds order by reading_time) as run
+    from judged
+)
+
+select
+    station_code,
+    any_value(source_code) as source_code,
+    parameter,
+    min(reading_time) as started_at,
+    max(reading_time) as last_reading_at,
+    count(*) as readings,
+    -- the worst value: the lowest DO, the highest of the others
+    case when any_value(limit_kind) = 'minimum' then min(concentration) else max(concentration) end as peak_mgl,
+    any_value(class_iii_limit) as class_iii_limit_mgl,
+    max(provenance) as provenance
+from runs
+where exceeds
+group by station_code, parameter, run
