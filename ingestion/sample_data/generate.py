@@ -635,7 +635,8 @@ def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
             left -= 1
             row = [str(AUTO_YEAR), station, f"{source}自动站（样例）", source, t.strftime("%Y-%m-%d %H:%M"),
                    _f(rng.gauss(7.6, 0.2), 2), _f(8.2 - 1.2 * season + rng.gauss(0, 0.3), 2),
-                   _f(max(0.5, rng.gauss(2.6, 0.4)), 2), _f(nh3n, 3), _f(max(0.005, rng.gauss(0.06, 0.015)), 3),
+                   _f(max(0.5, rng.gauss(2.6, 0.4)), 2), _f(nh3n, 3),
+                   _f(max(0.005, rng.gauss(0.06, 0.015)), 3),
                    _f(max(0.5, rng.gauss(6 + 6 * season, 2)), 1), _f(rng.gauss(320, 25), 0)]
             if rng.random() < 0.02:
                 row[5:] = ["—"] * 7
