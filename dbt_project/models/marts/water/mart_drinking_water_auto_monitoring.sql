@@ -7,10 +7,12 @@ with readings as (
     select * from {{ ref('stg_water__auto_monitoring_readings') }}
 ),
 
+limits as (
+    select * from {{ ref('int_water__drinking_source_limits') }}
+),
+
 sources as (
-    select source_code, source_name, region_code, water_body
-    from {{ ref('stg_water__drinking_sources') }}
-    qualify row_number() over (partition by source_code order by year desc) = 1
+    select distinct source_code, source_name, region_code from limits
 ),
 
 daily as (
@@ -44,9 +46,7 @@ measured as (
 parameter_classes as (
     select m.station_code, m.day, m.parameter, {{ gb3838_class_rank('m.concentration', 'l') }} as class_rank
     from measured as m
-    inner join sources as s using (source_code)
-    inner join {{ ref('gb3838_limits') }} as l
-        on l.parameter = m.parameter and l.water_body in ('all', s.water_body)
+    inner join limits as l using (source_code, parameter)
 ),
 
 day_classes as (

@@ -11,12 +11,6 @@ with readings as (
     into name parameter value concentration
 ),
 
-sources as (
-    select source_code, water_body
-    from {{ ref('stg_water__drinking_sources') }}
-    qualify row_number() over (partition by source_code order by year desc) = 1
-),
-
 judged as (
     select
         r.*,
@@ -24,9 +18,7 @@ judged as (
         l.class_3 as class_iii_limit,
         l.limit_kind
     from readings as r
-    inner join sources as s using (source_code)
-    inner join {{ ref('gb3838_limits') }} as l
-        on l.parameter = r.parameter and l.water_body in ('all', s.water_body)
+    inner join {{ ref('int_water__drinking_source_limits') }} as l using (source_code, parameter)
 ),
 
 runs as (
