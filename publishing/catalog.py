@@ -96,6 +96,7 @@ def _sharing(table: dict, indicators: dict[str, dict]) -> dict:
     closed = [i for i in carried if not i["open_to_public"]]
     return {
         "share_type_zh": share_type,
+        "share_type_en": SHARE_TYPES_EN[share_type],
         "share_condition_zh": "；".join(sorted({i["share_condition_zh"] for i in conditional
                                                if i["share_condition_zh"]})),
         "share_method_zh": "；".join(sorted({m for i in carried for m in i["share_method_zh"].split("；")

@@ -155,6 +155,9 @@ def test_each_tier_is_a_valid_frictionless_data_package(published, tier):
     rate = forest["forest_coverage_rate_pct"]
     assert rate["type"] == "number" and rate["title"] == "森林覆盖率（%）" and rate["description"]
     assert resources["mart_forest"]["title"].startswith("森林资源")
+    carbon = resources["mart_carbon"]["sharing"]  # in open/, cut to what is unconditional
+    expected = {"shared": ("有条件共享", "conditional sharing"), "open": ("无条件共享", "unconditional sharing")}
+    assert (carbon["share_type_zh"], carbon["share_type_en"]) == expected[tier]
 
 
 def test_the_catalogues_carry_the_sharing_and_opening_attributes(published):
