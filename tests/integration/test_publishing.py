@@ -156,7 +156,8 @@ def test_each_tier_is_a_valid_frictionless_data_package(published, tier):
     assert rate["type"] == "number" and rate["title"] == "森林覆盖率（%）" and rate["description"]
     assert resources["mart_forest"]["title"].startswith("森林资源")
     carbon = resources["mart_carbon"]["sharing"]  # in open/, cut to what is unconditional
-    expected = {"shared": ("有条件共享", "conditional sharing"), "open": ("无条件共享", "unconditional sharing")}
+    expected = {"shared": ("有条件共享", "conditional sharing"),
+                "open": ("无条件共享", "unconditional sharing")}
     assert (carbon["share_type_zh"], carbon["share_type_en"]) == expected[tier]
 
 
