@@ -464,9 +464,14 @@ def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
     def written() -> dict[str, int]:
         return {f: (publish_dir / f).stat().st_mtime_ns for f in files}
 
+    # a data folder from before the tiers: its top-level files held conditional data
+    (publish_dir / "catalog.json").write_text("{}", encoding="utf-8")
+    (publish_dir / "csv").mkdir()
+    (publish_dir / "csv" / "mart_carbon.csv").write_text("co2_emissions_t\r\n1\r\n", encoding="utf-8")
     before = written()
     assert pipeline.run_selection(selection).success
     assert written() == before
+    assert not (publish_dir / "catalog.json").exists() and not (publish_dir / "csv").exists()
     # one value of one mart changes: everything made from the snapshot is written again
     with duckdb.connect(str(pipeline.settings.warehouse_path)) as con:
         con.execute("UPDATE marts.mart_carbon SET energy_consumption_tce = energy_consumption_tce + 1 "
