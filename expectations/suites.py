@@ -160,6 +160,13 @@ QUANTITY_JUMP = (-0.75, 3.0)
 MART_INDEX = ["region_code", "year"]
 
 
+def series_key(node: dict) -> list[str]:
+    """The columns that, with year, make a mart's row: year-over-year checks follow each
+    series. Per region by default; a finer mart says so in its YAML, config meta series_key
+    (an enterprise's pollutant: [credit_code, pollutant_code])."""
+    return node.get("config", {}).get("meta", {}).get("series_key") or ["region_code"]
+
+
 @cache
 def indicator_catalog() -> dict[str, dict]:
     with open(SEEDS_DIR / "indicators.csv", encoding="utf-8") as fh:
@@ -208,6 +215,8 @@ def mart_suite(node: dict) -> gx.ExpectationSuite:
                 severity=FailureSeverity.WARNING,
                 meta={"notes": "change on the previous year, in points" if share
                       else "relative change on the previous year"}))
+            if series_key(node) != ["region_code"]:
+                continue  # finer rows (an enterprise's) come and go within a region
             expectations.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=f"{col}__regions", column_B=f"{col}__regions_year_before", or_equal=True,
                 ignore_row_if="either_value_is_missing", severity=FailureSeverity.WARNING,
@@ -229,15 +238,16 @@ def prepare_mart_frame(node: dict, frame):
         out[SHARE_VALUE] = out["obs_value"].where(out["unit"] == "%")
     has_index = all(c in out for c in MART_INDEX)
     if has_index:
-        out = out.sort_values(MART_INDEX, kind="stable").reset_index(drop=True)
-        previous_year = out.groupby("region_code")["year"].shift()
+        series = series_key(node)
+        out = out.sort_values([*series, "year"], kind="stable").reset_index(drop=True)
+        previous_year = out.groupby(series)["year"].shift()
         consecutive = previous_year == out["year"] - 1
     for col, code in columns.items():
         if col not in out:
             continue
         indicator = catalog[code]
         if has_index:
-            previous = out.groupby("region_code")[col].shift().where(consecutive)
+            previous = out.groupby(series)[col].shift().where(consecutive)
             change = out[col] - previous if indicator["unit"] == "%" else out[col] / previous - 1
             # 0 → 0 is no change; 0 → x is an unmeasurable jump, left to the other rules
             out[f"{col}__change"] = change.where(previous != 0).astype("float64")

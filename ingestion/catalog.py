@@ -17,7 +17,7 @@ CATALOG_PATH = PACKAGE_DIR / "sources.yml"
 SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
 
-FIELD_KINDS = {"year", "region", "number", "text", "datetime"}
+FIELD_KINDS = {"year", "region", "number", "text", "datetime", "date", "code"}
 
 # What landing adds to every raw row besides the contract's fields (kept as received, text):
 # column → (DuckDB type, description). The raw tables, the dbt source docs and the Dagster
@@ -34,9 +34,11 @@ LOAD_COLUMNS = {
 
 # The typed column landing writes beside a field's text, by kind: (suffix, DuckDB type).
 TYPED_COLUMNS = {"number": ("__value", "DOUBLE"), "year": ("__value", "INTEGER"),
-                 "datetime": ("__value", "TIMESTAMP"), "region": ("__code", "VARCHAR")}
-TYPED_DOCS = {"number": "the number, in {unit}", "year": "the year",
-              "datetime": "the time, local (CST)", "region": "GB/T 2260 code (seed region_aliases)"}
+                 "datetime": ("__value", "TIMESTAMP"), "date": ("__value", "DATE"),
+                 "region": ("__code", "VARCHAR"), "code": ("__code", "VARCHAR")}
+TYPED_DOCS = {"number": "the number, in {unit}", "year": "the year", "date": "the date",
+              "datetime": "the time, local (CST)", "region": "GB/T 2260 code (seed region_aliases)",
+              "code": "the code (seed {codes})"}
 
 
 class CatalogError(ValueError):
@@ -53,6 +55,8 @@ class Field:
     unit: str | None = None
     min: float | None = None
     max: float | None = None
+    # kind code: the seed (alias, code) that maps what sources write to the code
+    codes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,12 @@ class UpdateCycle:
 
 
 PERIODS = {"year", "month"}
+# The fields of a permit register a report is checked against (sources.yml permit_register),
+# by role: the same names in the register dataset and, mapped, in the report dataset.
+PERMIT_REGISTER_ROLES = ("enterprise", "year", "pollutant", "emissions")
+# Register side: these fields, of these kinds, must exist in the register dataset.
+PERMIT_REGISTER_FIELDS = {"credit_code": "text", "pollutant": "code", "valid_from": "date",
+                          "valid_to": "date", "permitted_t": "number"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,10 @@ class Dataset:
     fetch_deadline_seconds: float | None = None
     # hosts (host[:port]) a redirect may lead to besides the url's own
     redirect_hosts: tuple[str, ...] = ()
+    # an enterprise's reports checked against the permit register (another dataset, landed
+    # first): {dataset, and which of this dataset's fields are enterprise, year, pollutant,
+    # emissions}; the rules are unknown_enterprise, before_permit, above_permit_limit
+    permit_register: dict | None = None
 
     @property
     def monthly(self) -> bool:
@@ -203,8 +217,16 @@ def _parse_dataset(entry: dict) -> Dataset:
         problems.append(f"update_cycle {ds.update_cycle!r} is not one of {sorted(load_update_cycles())}")
     elif ds.cycle.period == "month" and not ds.monthly:
         problems.append("a monthly update_cycle needs month_in_name (its periods come from file names)")
-    elif ds.cycle.period == "year" and not any(f.kind == "year" for f in fields):
-        problems.append("a yearly update_cycle needs a field of kind year")
+    elif ds.cycle.period == "year" and not any(f.kind in {"year", "date"} for f in fields):
+        problems.append("a yearly update_cycle needs a field of kind year or date")
+    problems += [f"field {f.name}: kind code needs codes: <seed with alias,code columns>"
+                 for f in fields if (f.kind == "code") != bool(f.codes)
+                 or (f.codes and not (SEEDS_DIR / f"{f.codes}.csv").is_file())]
+    if ds.permit_register is not None:
+        wanted = {"dataset", *PERMIT_REGISTER_ROLES}
+        register = ds.permit_register
+        if set(register) != wanted or any(register[r] not in names for r in PERMIT_REGISTER_ROLES):
+            problems.append(f"permit_register needs exactly {sorted(wanted)}, each role a field")
     problems += [f"cell_fields: {n!r} is not a number field outside the natural key"
                  for n in ds.cell_fields if n not in numbers or n in ds.natural_key]
     if problems:
@@ -235,8 +257,17 @@ def load_update_cycles() -> dict[str, UpdateCycle]:
 
 @cache
 def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
-    datasets = [_parse_dataset(dict(e)) for e in _catalog_yaml(path)["datasets"]]
-    return {d.id: d for d in datasets}
+    datasets = {d.id: d for d in (_parse_dataset(dict(e)) for e in _catalog_yaml(path)["datasets"])}
+    for ds in datasets.values():
+        if ds.permit_register is None:
+            continue
+        register = datasets.get(ds.permit_register["dataset"])
+        missing = [f"{n} ({kind})" for n, kind in PERMIT_REGISTER_FIELDS.items()
+                   if register is None or n not in register.field_names or register.field(n).kind != kind]
+        if missing:
+            raise CatalogError(f"sources.yml dataset {ds.id}: permit_register "
+                               f"{ds.permit_register['dataset']!r} is not a dataset with fields {missing}")
+    return datasets
 
 
 
@@ -297,6 +328,14 @@ def region_aliases(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
 
 
 @cache
+def code_aliases(seed: str, seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
+    """Normalised alias → code, from a dbt seed whose first two columns are alias and code
+    (kind code fields; staging joins the same seed)."""
+    with open(seeds_dir / f"{seed}.csv", encoding="utf-8", newline="") as fh:
+        return {normalize_name(r[0]): r[1] for r in list(csv.reader(fh))[1:]}
+
+
+@cache
 def _at_landing() -> dict[str, tuple[str, float]]:
     """Declared unit → (unit the typed column is in, factor): the seed's at_landing rows."""
     with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8", newline="") as fh:
@@ -345,7 +384,7 @@ def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
         fields.append((f.name, "VARCHAR", f"{f.header}: {f.description}, as received"
                        + (f" (unit {f.unit})" if f.unit else "")))
         if f.kind in TYPED_COLUMNS:
-            what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit")
+            what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit", codes=f.codes)
             fields.append((ds.typed_column(f.name), TYPED_COLUMNS[f.kind][1],
                            f"{f.header}: {f.description}; typed at landing: {what}"))
     return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)

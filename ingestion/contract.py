@@ -23,15 +23,27 @@ from functools import cache
 import duckdb
 import pyarrow as pa
 
-from .catalog import SEEDS_DIR, Dataset, Field, parts_of_wholes, region_aliases, typed_unit
+from .catalog import (
+    PERMIT_REGISTER_ROLES,
+    SEEDS_DIR,
+    Dataset,
+    Field,
+    code_aliases,
+    load_catalog,
+    parts_of_wholes,
+    region_aliases,
+    typed_unit,
+)
 from .parsers import LoadError, ParsedTable
 from .rules import (
+    DATE_FORMATS,
     DATETIME_PATTERN,
     FIRST_YEAR,
     MAGNITUDES,
     MISSING_MARKERS,
     NOT_A_UNIT_PATTERN,
     NUMBER_PATTERN,
+    PERMIT_LIMIT_MULTIPLE,
     PLAIN_NUMBER_PATTERN,
     YEAR_PATTERN,
     lit,
@@ -90,7 +102,11 @@ def _factor_sql(f: Field, suffix: str) -> str:
 
 
 def _region_sql(n: str) -> str:
-    cases = " ".join(f"WHEN {lit(alias)} THEN {lit(code)}" for alias, code in region_aliases().items())
+    return _alias_sql(n, region_aliases())
+
+
+def _alias_sql(n: str, aliases: dict[str, str]) -> str:
+    cases = " ".join(f"WHEN {lit(alias)} THEN {lit(code)}" for alias, code in aliases.items())
     return f"CASE {n} {cases} END"
 
 
@@ -140,8 +156,13 @@ def parsed(ds: Dataset, col: dict[str, str], relation: str) -> str:
             formats = "[" + ", ".join(lit(x) for x in DATETIME_FORMATS) + "]"
             stages[2].append(f"CASE WHEN regexp_full_match({n}, {lit(DATETIME_PATTERN.strip('^$'))}) "
                              f"THEN try_strptime({n}, {formats}) END AS t_{f.name}")
+        elif f.kind == "date":
+            formats = "[" + ", ".join(lit(x) for x in DATE_FORMATS) + "]"
+            stages[2].append(f"CAST(try_strptime({n}, {formats}) AS DATE) AS t_{f.name}")
         elif f.kind == "region":
             stages[2].append(f"{_region_sql(n)} AS t_{f.name}")
+        elif f.kind == "code":
+            stages[2].append(f"{_alias_sql(n, code_aliases(f.codes))} AS t_{f.name}")
     sql = relation
     for stage in stages:
         if stage:
@@ -149,10 +170,15 @@ def parsed(ds: Dataset, col: dict[str, str], relation: str) -> str:
     return f"SELECT * FROM {sql}"
 
 
+def _shown(f: Field, text: str) -> str:
+    """SQL text: the cell as a message quotes it, heading = 'cell'."""
+    return f"{lit(f.header + ' = ')} || '''' || {text} || ''''"
+
+
 def _field_problem(ds: Dataset, f: Field, text: str) -> str:
     """One SQL struct {rule, field, message} for the first rule the field's cell breaks, or NULL."""
     present = f"NOT m_{f.name}"
-    shown = f"{lit(f.header + ' = ')} || '''' || {text} || ''''"
+    shown = _shown(f, text)
 
     def problem(rule: str, message: str) -> str:
         return f"{{'rule': {lit(rule)}, 'field': {lit(f.name)}, 'message': {shown} || {lit(message)}}}"
@@ -183,6 +209,13 @@ def _field_problem(ds: Dataset, f: Field, text: str) -> str:
     elif f.kind == "datetime":
         whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN "
                      f"{problem('invalid_datetime', ' is not a time like 2025-01-31 14:00')}")
+    elif f.kind == "date":
+        whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN "
+                     f"{problem('invalid_date', ' is not a date like 2025-03-15 (or 2025年3月15日)')}")
+    elif f.kind == "code":
+        unknown = problem("unknown_code", f" is not in the code list; add it to dbt_project/seeds/"
+                                          f"{f.codes}.csv if it is a real name for a listed code")
+        whens.append(f"WHEN {present} AND t_{f.name} IS NULL THEN {unknown}")
     elif f.kind == "region":
         unknown = problem("unknown_region", " is not a known region name; add it to "
                           "dbt_project/seeds/region_aliases.csv if it is a real alias")
@@ -227,6 +260,10 @@ def _problems(ds: Dataset, col: dict[str, str]) -> tuple[list[str], str, str]:
             f"{lit(f' (the numerator and denominator of {rule.indicator})')}}} END AS q_{i}")
         row.append(f"q_{i}")
 
+    if ds.permit_register and all(ds.permit_register[r] in col for r in PERMIT_REGISTER_ROLES):
+        columns += _register_problems(ds, col)
+        row += ["r_enterprise", "r_limit"]
+
     def as_list(items: list[str]) -> str:
         if not items:
             return "[]::STRUCT(rule VARCHAR, field VARCHAR, message VARCHAR)[]"
@@ -235,6 +272,55 @@ def _problems(ds: Dataset, col: dict[str, str]) -> tuple[list[str], str, str]:
         return f"CASE WHEN {broken} THEN list_filter([{', '.join(items)}], p -> p IS NOT NULL) ELSE [] END"
 
     return columns, as_list(row), as_list(cell)
+
+
+REGISTER_TABLE = "landing_permits"
+
+
+def _register_problems(ds: Dataset, col: dict[str, str]) -> list[str]:
+    """Rules against the permit register (ds.permit_register, in the temp table REGISTER_TABLE):
+    r_enterprise (unknown_enterprise, before_permit) and r_limit (above_permit_limit)."""
+    e, y, p, q = (ds.field(ds.permit_register[r]) for r in PERMIT_REGISTER_ROLES)
+    register = ds.permit_register["dataset"]
+
+    def shown(f: Field) -> str:
+        return _shown(f, col[f.name])
+
+    in_force = (f"FROM {REGISTER_TABLE} AS r WHERE r.credit_code = n_{e.name} AND r.pollutant = t_{p.name} "
+                f"AND year(r.valid_from) <= t_{y.name} AND t_{y.name} <= year(r.valid_to)")
+    permitted = f"(SELECT max(r.permitted_t) {in_force})"
+    first = f"(SELECT min(r.valid_from) FROM {REGISTER_TABLE} AS r WHERE r.credit_code = n_{e.name})"
+    enterprise = (
+        f"CASE WHEN NOT m_{e.name} AND n_{e.name} NOT IN (SELECT credit_code FROM {REGISTER_TABLE}) "
+        f"THEN {{'rule': 'unknown_enterprise', 'field': {lit(e.name)}, 'message': {shown(e)} || "
+        f"{lit(f' is not in the permit register ({register}): a wrong code, or a permit not yet landed')}}} "
+        f"WHEN t_{y.name} < year({first}) THEN {{'rule': 'before_permit', 'field': {lit(y.name)}, "
+        f"'message': {shown(y)} || ' is before the enterprise''s first permit (in force from ' || "
+        f"CAST({first} AS VARCHAR) || ')'}} END AS r_enterprise")
+    limit = (
+        f"CASE WHEN t_{q.name} > {PERMIT_LIMIT_MULTIPLE} * {permitted} THEN {{'rule': 'above_permit_limit', "
+        f"'field': {lit(q.name)}, 'message': {shown(q)} || "
+        f"{lit(f' is more than {PERMIT_LIMIT_MULTIPLE}× the ')} "
+        f"|| CAST({permitted} AS VARCHAR) || ' t a year the permit in force in ' || t_{y.name} || "
+        f"' allows for ' || t_{p.name} || ' (a unit slip?)'}} END AS r_limit")
+    return [enterprise, limit]
+
+
+def register_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
+    """The permit register as the report rules read it: each permit row's latest vintage, typed."""
+    register = load_catalog()[ds.permit_register["dataset"]]
+    key = ", ".join(f'"{register.typed_column(k) or k}"' for k in register.natural_key)
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {REGISTER_TABLE} AS
+            SELECT {normalized_sql('credit_code')} AS credit_code, pollutant__code AS pollutant,
+                   valid_from__value AS valid_from, valid_to__value AS valid_to,
+                   permitted_t__value AS permitted_t
+            FROM {register.raw_table}
+            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _fetched_at DESC, _load_id DESC) = 1""")
+    except duckdb.CatalogException as exc:
+        raise LoadError(f"{ds.id}: its reports are checked against the permit register "
+                        f"{register.id}, which has not been landed yet: land it first") from exc
 
 
 def _key_part(ds: Dataset, name: str) -> str:
@@ -248,6 +334,8 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
     load's rows received are added to `landing_received`."""
     positions = map_headers(ds, headers)
     col = {name: f"c{pos}" for name, pos in positions.items()}
+    if ds.permit_register:
+        register_table(con, ds)
     problem_columns, row_problems, cell_problems = _problems(ds, col)
     keys = [f"{_key_part(ds, k)} AS key_{i}" for i, k in enumerate(ds.natural_key) if k in col] \
         or ["NULL::VARCHAR AS key_0"]
@@ -322,6 +410,7 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
         WHERE ragged IS NOT NULL""")
     con.execute("INSERT INTO landing_received SELECT _load_id, count(*) FROM landing_cells GROUP BY 1")
     con.execute("DROP TABLE landing_checked")
+    con.execute(f"DROP TABLE IF EXISTS {REGISTER_TABLE}")
 
 
 def load_counts(con: duckdb.DuckDBPyConnection, ds: Dataset) -> dict[str, tuple[int, ...]]:

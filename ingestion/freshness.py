@@ -57,15 +57,21 @@ def expected_period(cycle: UpdateCycle, today: date) -> tuple[str, date]:
 
 
 def latest_period(con: duckdb.DuckDBPyConnection, ds: Dataset) -> str | None:
-    """The newest period in the landed data: the year field's largest value, or for a feed of
-    monthly files, the newest month among the files landed (their names say the month)."""
+    """The newest period in the landed data: the year field's largest value (a register without
+    one: the year of its newest date, e.g. a permit's issue date), or for a feed of monthly
+    files, the newest month among the files landed (their names say the month)."""
     if ds.cycle.period == "month":
         uris = con.execute("SELECT DISTINCT source_uri FROM raw.load_log "
                            "WHERE dataset_id = ? AND status = 'landed'", [ds.id]).fetchall()
         months = [m for (uri,) in uris if (m := ds.month_of(uri.rsplit("/", 1)[-1]))]
         return max(months, default=None)
-    year = next(f.name for f in ds.fields if f.kind == "year")
-    values = con.execute(f'SELECT DISTINCT "{year}" FROM {ds.raw_table}').fetchall()
+    years = [f.name for f in ds.fields if f.kind == "year"]
+    if not years:
+        date_field = next(f.name for f in ds.fields if f.kind == "date")
+        newest = con.execute(f'SELECT max(year("{ds.typed_column(date_field)}")) '
+                             f'FROM {ds.raw_table}').fetchone()[0]
+        return str(newest) if newest is not None else None
+    values = con.execute(f'SELECT DISTINCT "{years[0]}" FROM {ds.raw_table}').fetchall()
     years = [int(y) for (v,) in values if v and (y := normalize_name(v)).isdigit()]
     return str(max(years)) if years else None
 

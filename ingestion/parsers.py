@@ -258,11 +258,60 @@ def parse_nbs_easyquery(data: bytes, encoding: str, *, dataset_id: str, uri: str
     return ParsedTable(headers=NBS_HEADERS, rows=rows, position="record")
 
 
+# 《企业环境信息依法披露格式准则》's annual report as the disclosure system exports it: one JSON
+# document per enterprise and year. Its sections are read by these names; every emission
+# figure becomes a row: one per outlet and pollutant, and one for the enterprise's CO2.
+DISCLOSURE_BASIC = "一、企业基本信息"
+DISCLOSURE_EMISSIONS = "三、污染物产生、治理与排放信息"
+DISCLOSURE_CARBON = "四、碳排放信息"
+DISCLOSURE_REPORT_FIELDS = ["报告年度", "披露日期", "报告类型"]
+DISCLOSURE_BASIC_FIELDS = ["统一社会信用代码", "企业名称", "所在区县", "行业类别", "排污许可证编号"]
+DISCLOSURE_ITEM_FIELDS = ["排放口编号", "排放口名称", "排放类别", "污染物名称"]
+# the emission's heading carries its unit, 年排放量(吨): the contract checks it like a column's
+EMISSION_KEY = "年排放量"
+CO2_KEY = "二氧化碳排放量"
+CO2_OUTLET = "全厂"  # CO2 is reported for the whole enterprise, not per outlet
+
+
+def parse_disclosure_report(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> ParsedTable:
+    """One annual disclosure report (JSON) → rows (outlet, pollutant, emission) under the
+    report's year, enterprise and date; the CO2 figure as outlet 全厂, pollutant 二氧化碳."""
+    doc = _json(data, encoding, dataset_id=dataset_id, uri=uri)
+    where = f"{dataset_id}: {uri}"
+    try:
+        basic, outlets = doc[DISCLOSURE_BASIC], doc[DISCLOSURE_EMISSIONS]["排放口"]
+        report = [_cell_text(doc.get(k)) for k in DISCLOSURE_REPORT_FIELDS]
+        enterprise = [_cell_text(basic.get(k)) for k in DISCLOSURE_BASIC_FIELDS]
+        items = [(outlet, item) for outlet in outlets for item in outlet["污染物"]]
+    except (KeyError, TypeError) as exc:
+        raise LoadError(f"{where}: not a disclosure report (missing {exc}); expected "
+                        f"{DISCLOSURE_BASIC}, {DISCLOSURE_EMISSIONS}.排放口[].污染物[]") from exc
+    keys = {k for _, item in items for k in item if k.startswith(EMISSION_KEY)}
+    if len(keys) != 1:
+        raise LoadError(f"{where}: {DISCLOSURE_EMISSIONS}: expected one emission heading "
+                        f"{EMISSION_KEY}(unit) in every pollutant item, found {sorted(keys) or 'none'}")
+    key = keys.pop()
+    note = _cell_text(doc.get("备注"))
+    rows = [[*report, *enterprise, *(_cell_text(outlet.get(k)) for k in DISCLOSURE_ITEM_FIELDS[:3]),
+             _cell_text(item.get("污染物名称")), _cell_text(item.get(key)), note] for outlet, item in items]
+    carbon = doc.get(DISCLOSURE_CARBON) or {}
+    co2 = {k: v for k, v in carbon.items() if k.startswith(CO2_KEY)}
+    if co2:
+        (co2_key, value), = co2.items()
+        if co2_key.removeprefix(CO2_KEY) != key.removeprefix(EMISSION_KEY):
+            raise LoadError(f"{where}: {DISCLOSURE_CARBON}: {co2_key} is not in the pollutants' unit "
+                            f"({key}); the contract reads one unit per report")
+        rows.append([*report, *enterprise, CO2_OUTLET, "", "碳排放", "二氧化碳", _cell_text(value), note])
+    headers = DISCLOSURE_REPORT_FIELDS + DISCLOSURE_BASIC_FIELDS + DISCLOSURE_ITEM_FIELDS + [key, "备注"]
+    return ParsedTable(headers=headers, rows=list(enumerate(rows, 1)), position="figure")
+
+
 PARSERS = {
     "csv": parse_csv,
     "xlsx": parse_xlsx,
     "json_pages": parse_json_pages,
     "nbs_easyquery": parse_nbs_easyquery,
+    "disclosure_report": parse_disclosure_report,
 }
 
 

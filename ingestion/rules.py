@@ -74,6 +74,10 @@ FIRST_YEAR = 1949
 # Markers Chinese statistical tables use for "no figure" (see domain_research §4.2).
 MISSING_MARKERS = frozenset(normalize_name(m) for m in ("", "-", "—", "–", "－", "…", "...", "/", "空"))
 
+# A report's emission above this multiple of its permitted annual quantity is implausible (a
+# unit slip, 千克 typed as 吨), not an exceedance to record: it is quarantined.
+PERMIT_LIMIT_MULTIPLE = 100
+
 # Every rule a row (or a cell) can break, and what it means. A row breaking any of them goes
 # to raw.quarantine under the rule's name; so does a single bad cell of a dataset's
 # cell_fields (its other cells land). The batch then fails the gate, unless the dataset lists
@@ -88,6 +92,12 @@ ROW_RULES = {
     "part_exceeds_whole": "a part is larger than its whole (numerator > denominator)",
     "invalid_year": "a year not written 2024 (or 2024年), or before 1949 or after this year",
     "invalid_datetime": "a time not written like 2025-01-31 14:00",
+    "invalid_date": "a date not written like 2025-03-15, 2025/3/15 or 2025年3月15日",
+    "unknown_code": "a name not in the field's code list (a seed of aliases, e.g. pollutant_aliases)",
+    "unknown_enterprise": "an enterprise (统一社会信用代码) the permit register does not hold",
+    "before_permit": "a report for a year before the enterprise's first permit took effect",
+    "above_permit_limit": f"an emission above {PERMIT_LIMIT_MULTIPLE}× the annual quantity the permit "
+                          "in force that year allows for the pollutant (implausible: a unit slip?)",
     "unknown_region": "a region name not in the region_aliases seed",
     "region_not_reported": "a known region the dataset does not report (a 全市 total row in a county file)",
     "duplicate_key": "a second row with the same natural key in one file",
@@ -96,3 +106,5 @@ ROW_RULES = {
 # A reading's time as monitoring exports write it, 2025-01-31 14:00 (seconds optional),
 # matched after normalisation (which drops the space).
 DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T?[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$"
+# A date as reports write it (after normalisation): 2025-03-15, 2025/3/15, 2025年3月15日.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]

@@ -645,6 +645,134 @@ def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
     return files
 
 
+# Enterprises with a pollutant discharge permit (排污许可) and their annual disclosure reports
+# (企业环境信息依法披露). Names and credit codes are made up and say so: a code with SAMPLE in it
+# cannot be a real enterprise's. Per enterprise: credit code, names by period (a rename),
+# county, GB/T 4754 class, permit class, permits (valid from, valid to, issued), and per
+# pollutant (permitted t/a, 2021 emissions t, yearly change, outlets), CO2 t in 2021 or None.
+ENTERPRISES = [
+    ("91511900SAMPLE0001", {2015: "巴中样例水泥有限公司"}, "南江县", "C3011", "水泥制造", "重点管理",
+     [("2020-12-28", "2025-12-27", "2020-12-20"), ("2025-12-28", "2030-12-27", "2025-12-15")],
+     {"二氧化硫": (200, 88, -0.06, ["DA001", "DA002"]), "氮氧化物": (800, 455, -0.05, ["DA001"]),
+      "颗粒物": (150, 41, -0.04, ["DA001", "DA002", "DA003"])}, 812000, -0.02),
+    ("91511900SAMPLE0002", {2015: "巴中样例火电有限公司", 2023: "巴中样例发电有限责任公司"}, "恩阳区",
+     "D4411", "火力发电", "重点管理",
+     [("2020-06-01", "2025-05-31", "2020-05-20"), ("2025-06-01", "2030-05-31", "2025-05-25")],
+     {"二氧化硫": (300, 152, -0.08, ["DA001"]), "氮氧化物": (400, 248, -0.06, ["DA001"]),
+      "颗粒物": (60, 19, -0.05, ["DA001"])}, 1210000, 0.03),
+    ("91511900SAMPLE0003", {2015: "通江样例造纸有限公司"}, "通江县", "C2221", "机制纸及纸板制造", "重点管理",
+     [("2019-11-15", "2024-11-14", "2019-11-10"), ("2024-11-15", "2029-11-14", "2024-11-08")],
+     {"化学需氧量": (300, 121, -0.07, ["DW001"]), "氨氮": (30, 8.2, -0.05, ["DW001"]),
+      "二氧化硫": (50, 19.5, -0.04, ["DA001"]), "氮氧化物": (80, 44, -0.03, ["DA001"]),
+      "颗粒物": (20, 6.1, -0.05, ["DA001"])}, 152000, -0.04),
+    ("91511900SAMPLE0004", {2015: "平昌样例酒业有限公司"}, "平昌县", "C1512", "白酒制造", "重点管理",
+     [("2020-09-01", "2025-08-31", "2020-08-25"), ("2025-09-01", "2030-08-31", "2025-08-20")],
+     {"化学需氧量": (120, 52, -0.05, ["DW001"]), "氨氮": (12, 4.1, -0.04, ["DW001"])}, None, 0),
+    ("91511900SAMPLE0005", {2015: "巴中样例城市污水处理有限公司"}, "巴州区", "D4620", "污水处理及其再生利用",
+     "重点管理", [("2020-03-01", "2025-02-28", "2020-02-20"), ("2025-03-01", "2030-02-28", "2025-02-18")],
+     {"化学需氧量": (730, 298, -0.03, ["DW001"]), "氨氮": (73, 15.3, -0.06, ["DW001"])}, None, 0),
+    ("91511900SAMPLE0006", {2015: "巴中样例化工有限公司"}, "巴州区", "C2614", "有机化学原料制造", "重点管理",
+     [("2022-07-01", "2027-06-30", "2022-06-15")],
+     {"挥发性有机物": (40, 22.5, -0.07, ["DA001", "DA002"]), "二氧化硫": (30, 10.2, -0.05, ["DA003"]),
+      "氮氧化物": (50, 30.4, -0.04, ["DA003"]), "化学需氧量": (60, 25.5, -0.06, ["DW001"]),
+      "氨氮": (6, 2.1, -0.05, ["DW001"])}, 91000, 0.02),
+    ("91511900SAMPLE0007", {2015: "通江样例制药有限公司"}, "通江县", "C2710", "化学药品原料药制造",
+     "重点管理",
+     [("2021-04-01", "2026-03-31", "2021-03-20")],
+     {"挥发性有机物": (25, 12.2, -0.06, ["DA001"]), "化学需氧量": (40, 18.3, -0.04, ["DW001"]),
+      "氨氮": (4, 1.52, -0.03, ["DW001"])}, None, 0),
+    ("91511900SAMPLE0008", {2015: "南江样例建材有限公司"}, "南江县", "C3021", "水泥制品制造", "简化管理",
+     [("2020-10-10", "2025-10-09", "2020-10-01"), ("2025-10-10", "2030-10-09", "2025-09-28")],
+     {"颗粒物": (15, 0, 0, [])}, None, 0),
+    ("91511900SAMPLE0009", {2015: "恩阳样例食品有限公司"}, "恩阳区", "C1351", "牲畜屠宰", "简化管理",
+     [("2021-01-05", "2026-01-04", "2020-12-30")],
+     {"化学需氧量": (20, 0, 0, []), "氨氮": (2, 0, 0, [])}, None, 0),
+    ("91511900SAMPLE0010", {2015: "平昌样例印刷有限公司"}, "平昌县", "C2319", "包装装潢及其他印刷",
+     "简化管理",
+     [("2021-06-01", "2026-05-31", "2021-05-25")], {"挥发性有机物": (8, 0, 0, [])}, None, 0),
+]
+DISCLOSURE_YEARS = range(2021, 2025)
+# Permits name pollutants as the platform does; reports sometimes as the enterprise does.
+PERMIT_POLLUTANT_NAMES = {"氮氧化物": "氮氧化物(以NO2计)"}
+REPORT_POLLUTANT_NAMES = {("91511900SAMPLE0003", "化学需氧量"): "CODcr"}
+
+
+def _name_in(names: dict[int, str], year: int) -> str:
+    return names[max(y for y in names if y <= year)]
+
+
+def _medium(outlet: str) -> str:
+    """废气 for an air outlet (DA…), 废水 for a water outlet (DW…), as HJ 608 numbers them."""
+    return "废气" if outlet.startswith("DA") else "废水"
+
+
+def pollutant_permits() -> list[dict]:
+    """The permit register, one record per permit and pollutant; a renewal lowers a quantity a little."""
+    records = []
+    for code, names, county, industry, industry_name, cls, permits, pollutants, _, _ in ENTERPRISES:
+        for n, (start, end, issued) in enumerate(permits):
+            for pollutant, (permitted, *_) in pollutants.items():
+                records.append({
+                    # a renewal keeps the permit's number
+                    "许可证编号": f"{code}001P", "统一社会信用代码": code,
+                    "单位名称": _name_in(names, int(issued[:4])), "行政区划": county,
+                    "行业类别代码": industry, "行业类别": industry_name, "管理类别": cls,
+                    "发证日期": issued, "有效期限起": start, "有效期限止": end,
+                    "污染物种类": PERMIT_POLLUTANT_NAMES.get(pollutant, pollutant),
+                    "年许可排放量(吨)": round(permitted * (1 - 0.1 * n), 3), "备注": SAMPLE_NOTE})
+    return records
+
+
+def disclosure_reports(rng: random.Random) -> dict[str, dict]:
+    """One report per 重点管理 enterprise and year from its first permit on (file name →
+    document). The paper mill's 2023 report is revised (a second file, COD corrected); the
+    pharmaceutical plant's 2022 report is late; the distillery's 2023 report is missing."""
+    reports = {}
+    for code, names, county, _, industry_name, cls, permits, pollutants, co2, co2_change in ENTERPRISES:
+        if cls != "重点管理":
+            continue
+        for year in DISCLOSURE_YEARS:
+            if year < int(permits[0][0][:4]) or (code, year) == ("91511900SAMPLE0004", 2023):
+                continue
+            t = year - 2021
+            outlets: dict[str, list] = {}
+            for pollutant, (_, first, change, outlet_codes) in pollutants.items():
+                total = first * (1 + change) ** t * (1 + rng.gauss(0, 0.02))
+                shares = [rng.uniform(0.5, 1.5) for _ in outlet_codes]
+                name = REPORT_POLLUTANT_NAMES.get((code, pollutant), pollutant)
+                for outlet, share in zip(outlet_codes, shares, strict=True):
+                    outlets.setdefault(outlet, []).append(
+                        {"污染物名称": name, "年排放量(吨)": round(total * share / sum(shares), 3),
+                         "执行标准": "样例"})
+            late = (code, year) == ("91511900SAMPLE0007", 2022)
+            doc = {
+                "报告类型": "年度报告", "报告年度": str(year),
+                "披露日期": (f"{year + 1}-04-{rng.randint(10, 28)}" if late
+                         else f"{year + 1}-03-{rng.randint(1, 14):02d}"),
+                "一、企业基本信息": {"企业名称": _name_in(names, year), "统一社会信用代码": code,
+                                    "所在区县": county, "行业类别": industry_name,
+                                    "排污许可证编号": f"{code}001P"},
+                "三、污染物产生、治理与排放信息": {"排放口": [
+                    {"排放口编号": o, "排放口名称": f"{_medium(o)}排放口{o[-1]}", "排放类别": _medium(o),
+                     "污染物": items}
+                    for o, items in sorted(outlets.items())]},
+                "备注": SAMPLE_NOTE,
+            }
+            if co2 is not None:
+                emitted = co2 * (1 + co2_change) ** t * (1 + rng.gauss(0, 0.01))
+                doc["四、碳排放信息"] = {"二氧化碳排放量(吨)": round(emitted, 1),
+                                    "核算方法": "样例：按行业温室气体排放核算指南"}
+            reports[f"{code}_{year}.json"] = doc
+            if (code, year) == ("91511900SAMPLE0003", 2023):
+                revised = json.loads(json.dumps(doc, ensure_ascii=False))
+                revised["披露日期"] = f"{year + 1}-06-05"
+                revised["修订说明"] = "更正化学需氧量年排放量（样例）"
+                water = revised["三、污染物产生、治理与排放信息"]["排放口"][-1]["污染物"][0]
+                water["年排放量(吨)"] = round(water["年排放量(吨)"] * 0.9, 3)
+                reports[f"{code}_{year}_修订1.json"] = revised
+    return reports
+
+
 def _write_json(path: Path, doc) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -691,6 +819,10 @@ def main() -> None:
     for name, data in auto.items():
         _write(HERE / "water" / "auto_monitoring" / name, data)
     _write_json(HERE / "water" / "auto_monitoring" / "index.json", {"files": sorted(auto)})
+    rng = random.Random(SEED + 4)
+    _write_json(HERE / "api" / "pollutant_permits.json", pollutant_permits())
+    for name, doc in disclosure_reports(rng).items():
+        _write_json(DROP_SAMPLE_DIR / "环境信息依法披露" / name, doc)
     print(f"wrote sample files under {HERE}")
 
 

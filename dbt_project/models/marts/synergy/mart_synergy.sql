@@ -8,7 +8,11 @@
 --   stored in the row); quadrant: both down = synergy, one down and one up = trade-off, both
 --   up = co-increase (毛显强's co-control coordinate system; shared/reference/domain_research.md §5).
 -- City emission inventories of SO2/NOx are not published for Bazhong, so ambient
--- concentrations stand in for emissions; a region without CO2 or air data gets no row.
+-- concentrations stand in for emissions (basis ambient_concentration); a region without CO2
+-- or air data gets no row. Beside them, basis enterprise_emissions: the permit holders'
+-- disclosed emissions against their disclosed CO2, summed over the enterprises that disclosed
+-- both the pollutant and CO2 in both years (the same enterprises on both sides), for the
+-- city and each county with such enterprises.
 with carbon as (
     select
         region_code, year, co2_emissions_t, co2_per_gdp_t_per_10k_yuan, provenance,
@@ -58,21 +62,63 @@ changes as (
         100 * (air_changes.concentration_ugm3 / air_changes.previous_concentration_ugm3 - 1)
             as pollutant_change_pct,
         case when carbon.provenance = 'sample' or air_changes.provenance = 'sample' then 'sample'
-             else 'derived' end as provenance
+             else 'derived' end as provenance,
+        'ambient_concentration' as basis,
+        cast(null as bigint) as enterprises_compared,
+        cast(null as double) as previous_emissions_t,
+        cast(null as double) as emissions_t
     from carbon
     inner join air_changes
         on air_changes.region_code = carbon.region_code and air_changes.year = carbon.year
         -- consecutive annual values on both sides over the same span
         and air_changes.previous_year = carbon.previous_year
+),
+
+-- an enterprise-pollutant counts in a year when it and the year before both have the
+-- pollutant and CO2 disclosed (mart_enterprise_emissions' changes need consecutive years)
+enterprise_pairs as (
+    select
+        credit_code, region_code, year, base_year, lower(pollutant_code) as pollutant, provenance,
+        disclosed_t, previous_disclosed_t, co2_t, previous_co2_t
+    from {{ ref('mart_enterprise_emissions') }}
+    where pollutant_change_pct is not null and co2_change_pct is not null
+),
+
+enterprise_changes as (
+    select
+        coalesce(region_code, '511900') as region_code, year, any_value(base_year) as base_year, pollutant,
+        100 * (sum(co2_t order by credit_code) / sum(previous_co2_t order by credit_code) - 1) as co2_change_pct,
+        cast(null as double) as co2_per_gdp_change_pct,
+        cast(null as double) as previous_concentration_ugm3,
+        cast(null as double) as concentration_ugm3,
+        100 * (sum(disclosed_t order by credit_code) / sum(previous_disclosed_t order by credit_code) - 1)
+            as pollutant_change_pct,
+        {{ summed_provenance('provenance') }} as provenance,
+        'enterprise_emissions' as basis,
+        count(*) as enterprises_compared,
+        sum(previous_disclosed_t order by credit_code) as previous_emissions_t,
+        sum(disclosed_t order by credit_code) as emissions_t
+    from enterprise_pairs
+    group by grouping sets ((year, pollutant), (region_code, year, pollutant))
+),
+
+all_changes as (
+    select * from changes
+    union all by name
+    select * from enterprise_changes
 )
 
 select
+    changes.basis,
     changes.region_code,
     dim_region.name_zh as region_name_zh,
     dim_region.name_en as region_name_en,
     changes.year,
     changes.base_year,
     changes.pollutant,
+    changes.enterprises_compared,
+    changes.previous_emissions_t,
+    changes.emissions_t,
     changes.previous_concentration_ugm3,
     changes.concentration_ugm3,
     changes.pollutant_change_pct,
@@ -80,13 +126,7 @@ select
     changes.co2_per_gdp_change_pct,
     changes.pollutant_change_pct / nullif(changes.co2_change_pct, 0) as synergy_elasticity,
     'pollutant_over_co2' as elasticity_orientation,
-    case
-        when changes.pollutant_change_pct < 0 and changes.co2_change_pct < 0 then 'synergy'
-        when changes.pollutant_change_pct < 0 and changes.co2_change_pct > 0 then 'trade_off_pollutant_down_co2_up'
-        when changes.pollutant_change_pct > 0 and changes.co2_change_pct < 0 then 'trade_off_co2_down_pollutant_up'
-        when changes.pollutant_change_pct > 0 and changes.co2_change_pct > 0 then 'co_increase'
-        else 'no_change'
-    end as quadrant,
+    {{ synergy_quadrant('changes.pollutant_change_pct', 'changes.co2_change_pct') }} as quadrant,
     changes.provenance
-from changes
+from all_changes as changes
 inner join {{ ref('dim_region') }} as dim_region using (region_code)
