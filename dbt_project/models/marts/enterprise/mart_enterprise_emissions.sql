@@ -10,7 +10,8 @@
 --     `not_required`.
 --   synergy: the pollutant's change against the enterprise's CO2 change over consecutive
 --     disclosed years, the quadrant as mart_synergy's (macro synergy_quadrant).
--- Years: those any report covers; a permit's future years are not rows.
+-- Years: from the first year any report covers to the newest; a permit's future years are
+-- not rows.
 with permits as (
     select * from {{ ref('stg_enterprise__pollutant_permits') }} where pollutant_code <> 'CO2'
 ),
@@ -19,8 +20,9 @@ disclosures as (
     select * from {{ ref('stg_enterprise__environmental_disclosures') }}
 ),
 
+-- every year from the first report to the newest (a year nobody reported is still a year)
 years as (
-    select distinct year from disclosures
+    select unnest(range(min(year), max(year) + 1)) as year from disclosures
 ),
 
 permitted as (
