@@ -32,7 +32,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     pipeline, result = published, published.result
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "assets: 114 materialized, 0 NOT RUN" in summary
+    assert "assets: 115 materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # late departments are named, apart from the gate's counts
     assert "freshness: " in summary and "sources up to date" in summary
@@ -331,6 +331,13 @@ def test_drinking_water_auto_monitoring_gets_daily_classes_events_and_capture(pu
         assert worse == published.query(
             "SELECT count(*) FROM marts.mart_drinking_water_auto_monitoring WHERE station_code = ? "
             "AND readings_complete >= 4 AND nh3n_mgl > 1.0", [station])[0][0]
+    # the feed counts the systems that reported (T60's township part, measured): every sample
+    # station delivers ~98 %, so the city has 5, one per county
+    reporting = dict(published.query(
+        "SELECT ref_area, obs_value FROM marts.fct_indicator_observation WHERE time_period = '2025' "
+        "AND indicator_code = 'water_source_auto_monitoring_systems_reporting'"))
+    assert reporting["511900"] == sum(v for k, v in reporting.items() if k != "511900") == 5
+    assert all(r[3] > 75 for r in annual)
     peak, limit, readings = published.query(
         "SELECT max(peak_mgl), any_value(class_iii_limit_mgl), min(readings) "
         "FROM marts.mart_drinking_water_exceedance_events WHERE parameter = 'nh3n_mgl'")[0]

@@ -40,6 +40,22 @@ sources as (
             as township_water_source_warning_systems
     from {{ ref('int_water__drinking_source_classes') }}
     group by grouping sets ((year, region_code), (year))
+),
+
+-- the automatic monitoring feed's own count: stations that reported in the year (capture
+-- >= 75 %), per county and for the city; only years the feed covers
+auto_monitoring as (
+    select
+        'water_auto_monitoring_readings' as source_id,
+        year,
+        coalesce(region_code, '511900') as region_code,
+        max(provenance) as provenance,
+        cast(null as varchar) as load_id,
+        false as revised,
+        'water_source_auto_monitoring_systems_reporting' as indicator_code,
+        cast(count(*) filter (where is_reporting) as double) as obs_value
+    from {{ ref('int_water__auto_monitoring_station_years') }}
+    group by grouping sets ((year, region_code), (year))
 )
 
 select * from (
@@ -77,3 +93,5 @@ unpivot (obs_value for indicator_code in (
     drinking_water_source_warning_station_coverage, urban_drinking_water_sources_class_iii_share,
     township_drinking_water_sources_class_iii_share, township_water_source_warning_systems
 ))
+union all by name
+select * from auto_monitoring

@@ -1,5 +1,6 @@
 -- Each automatic monitoring station (and the water source it watches) per year: data capture
--- (complete readings against six a day), days by GB 3838 class, and exceedance events.
+-- (complete readings against six a day, int_water__auto_monitoring_station_years, which also
+-- says whether the station reported), days by GB 3838 class, and exceedance events.
 with days as (
     select * from {{ ref('mart_drinking_water_auto_monitoring') }}
 ),
@@ -19,9 +20,6 @@ yearly as (
         any_value(source_name) as source_name,
         any_value(region_code) as region_code,
         year,
-        6 * (make_date(year + 1, 1, 1) - make_date(year, 1, 1)) as readings_expected,
-        sum(readings_received) as readings_received,
-        sum(readings_complete) as readings_complete,
         count(water_class_rank) as days_classed,
         count(*) filter (where is_class_iii_or_better) as days_class_iii_or_better,
         count(*) filter (where not is_class_iii_or_better) as days_worse_than_class_iii,
@@ -31,11 +29,24 @@ yearly as (
 )
 
 select
-    yearly.* exclude (provenance),
-    round(100.0 * readings_complete / readings_expected, 1) as capture_pct,
+    yearly.station_code,
+    yearly.station_name,
+    yearly.source_code,
+    yearly.source_name,
+    yearly.region_code,
+    yearly.year,
+    capture.readings_expected,
+    capture.readings_received,
+    capture.readings_complete,
+    yearly.days_classed,
+    yearly.days_class_iii_or_better,
+    yearly.days_worse_than_class_iii,
+    round(capture.capture_pct, 1) as capture_pct,
+    capture.is_reporting,
     round(100.0 * days_class_iii_or_better / nullif(days_classed, 0), 1) as days_class_iii_or_better_pct,
     coalesce(events.exceedance_events, 0) as exceedance_events,
     coalesce(events.exceedance_readings, 0) as exceedance_readings,
     yearly.provenance
 from yearly
+inner join {{ ref('int_water__auto_monitoring_station_years') }} as capture using (station_code, year)
 left join events using (station_code, year)
