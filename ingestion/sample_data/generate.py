@@ -611,9 +611,10 @@ AUTO_YEAR = 2025
 
 def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
     """千吨万人 water sources' automatic monitoring stations: one UTF-8 CSV per station and
-    year, a reading every 4 hours (pH, DO, CODMn, NH3-N, TP, turbidity, conductivity). Mostly
-    class II; each station has a few ammonia episodes above the class III limit (1.0 mg/L)
-    lasting several readings, and a few readings missing ('—'). Station names say 样例."""
+    month (as the air feed), a reading every 4 hours (pH, DO, CODMn, NH3-N, TP, turbidity,
+    conductivity). Mostly class II; each station has a few ammonia episodes above the class
+    III limit (1.0 mg/L) lasting several readings, and a few readings missing ('—'). Station
+    names say 样例."""
     import math
     from datetime import datetime, timedelta
 
@@ -621,7 +622,7 @@ def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
               "高锰酸盐指数(mg/L)", "氨氮(mg/L)", "总磷(mg/L)", "浊度(NTU)", "电导率(μS/cm)"]
     files = {}
     for source, station in AUTO_STATIONS.items():
-        rows = []
+        months: dict[int, list] = {}
         start = datetime(AUTO_YEAR, 1, 1)
         readings = (datetime(AUTO_YEAR + 1, 1, 1) - start).days * 6
         episodes = {rng.randrange(readings - 10) for _ in range(3)}
@@ -640,8 +641,9 @@ def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
                    _f(max(0.5, rng.gauss(6 + 6 * season, 2)), 1), _f(rng.gauss(320, 25), 0)]
             if rng.random() < 0.02:
                 row[5:] = ["—"] * 7
-            rows.append(row)
-        files[f"{station}_{AUTO_YEAR}.csv"] = _csv_bytes(header, rows, "utf-8")
+            months.setdefault(t.month, []).append(row)
+        for month, rows in months.items():
+            files[f"{station}_{AUTO_YEAR}{month:02d}.csv"] = _csv_bytes(header, rows, "utf-8")
     return files
 
 

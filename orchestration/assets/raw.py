@@ -36,10 +36,14 @@ def raw_asset_key(ds: Dataset) -> dg.AssetKey:
 
 
 def month_partitions(ds: Dataset) -> dg.MonthlyPartitionsDefinition | None:
-    """Monthly partitions for a feed of monthly files (month_in_name in sources.yml)."""
+    """Monthly partitions for a feed of monthly files (month_in_name in sources.yml). Every
+    monthly feed shares one definition, from the earliest feed's first_month: Dagster runs
+    assets in one job only when their partitions agree, and a month before a feed's own first
+    month simply lists no file of it."""
     if not ds.monthly:
         return None
-    return dg.MonthlyPartitionsDefinition(start_date=ds.first_month, fmt="%Y-%m", end_offset=1)
+    first = min(d.first_month for d in load_catalog().values() if d.monthly)
+    return dg.MonthlyPartitionsDefinition(start_date=first, fmt="%Y-%m", end_offset=1)
 
 
 def provider(ds: Dataset) -> str:
