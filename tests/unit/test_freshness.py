@@ -50,3 +50,19 @@ def test_a_monthly_feed_counts_the_months_of_its_landed_files(tmp_path):
         found = freshness(con, ds, date(2026, 1, 5))
         assert (found.latest, found.expected, found.late) == ("2025-11", "2025-11", False)
         assert freshness(con, ds, date(2026, 1, 10)).late
+
+
+def test_a_register_without_a_year_field_is_as_fresh_as_its_newest_date(tmp_path):
+    """The permit register has no year column: its period is the year of its newest issue date."""
+    import json
+
+    ds = load_catalog()["enterprise_pollutant_permits"]
+    record = {"许可证编号": "P1", "统一社会信用代码": "91511900SAMPLE0001", "单位名称": "样例",
+              "行政区划": "巴州区", "行业类别代码": "C3011", "管理类别": "重点管理",
+              "发证日期": "2024年12月20日", "有效期限起": "2024-12-28", "有效期限止": "2029-12-27",
+              "污染物种类": "二氧化硫", "年许可排放量(吨)": 1}
+    body = json.dumps({"pages": [{"data": {"items": [record], "pages": 1}}]}, ensure_ascii=False)
+    with duckdb.connect() as con:
+        land(con, ds, FetchedFile("http://portal/api/p", body.encode(), datetime.now(UTC)), tmp_path)
+        late = freshness(con, ds, date(2026, 7, 1))
+        assert (late.latest, late.expected, late.late) == ("2024", "2025", True)
