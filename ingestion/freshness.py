@@ -65,13 +65,13 @@ def latest_period(con: duckdb.DuckDBPyConnection, ds: Dataset) -> str | None:
                            "WHERE dataset_id = ? AND status = 'landed'", [ds.id]).fetchall()
         months = [m for (uri,) in uris if (m := ds.month_of(uri.rsplit("/", 1)[-1]))]
         return max(months, default=None)
-    years = [f.name for f in ds.fields if f.kind == "year"]
-    if not years:
+    year_field = next((f.name for f in ds.fields if f.kind == "year"), None)
+    if year_field is None:
         date_field = next(f.name for f in ds.fields if f.kind == "date")
         newest = con.execute(f'SELECT max(year("{ds.typed_column(date_field)}")) '
                              f'FROM {ds.raw_table}').fetchone()[0]
         return str(newest) if newest is not None else None
-    values = con.execute(f'SELECT DISTINCT "{years[0]}" FROM {ds.raw_table}').fetchall()
+    values = con.execute(f'SELECT DISTINCT "{year_field}" FROM {ds.raw_table}').fetchall()
     years = [int(y) for (v,) in values if v and (y := normalize_name(v)).isdigit()]
     return str(max(years)) if years else None
 

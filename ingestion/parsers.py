@@ -296,6 +296,8 @@ def parse_disclosure_report(data: bytes, encoding: str, *, dataset_id: str, uri:
              _cell_text(item.get("污染物名称")), _cell_text(item.get(key)), note] for outlet, item in items]
     carbon = doc.get(DISCLOSURE_CARBON) or {}
     co2 = {k: v for k, v in carbon.items() if k.startswith(CO2_KEY)}
+    if len(co2) > 1:
+        raise LoadError(f"{where}: {DISCLOSURE_CARBON}: more than one CO2 figure {sorted(co2)}")
     if co2:
         (co2_key, value), = co2.items()
         if co2_key.removeprefix(CO2_KEY) != key.removeprefix(EMISSION_KEY):

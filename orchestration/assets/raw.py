@@ -73,7 +73,7 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions else None,
         # reports are checked against the permit register at landing: it lands first
-        deps=[dg.AssetKey(["raw", ds.permit_register["dataset"]])] if ds.permit_register else None,
+        deps=[raw_asset_key(load_catalog()[ds.permit_register["dataset"]])] if ds.permit_register else None,
         metadata={"dataset_id": ds.id, "department": ds.department, "domain": ds.domain,
                   "format": ds.format, "frequency": ds.frequency, "update_cycle": ds.update_cycle,
                   "source": ds.url or f"drop folder: {ds.drop_glob}",

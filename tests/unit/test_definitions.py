@@ -62,6 +62,14 @@ def test_each_raw_asset_has_a_blocking_gx_check():
         assert not checks[dg.AssetKey(["raw", ds.id]), "freshness"].blocking
 
 
+def test_reports_checked_against_a_register_land_after_it():
+    graph = _graph()
+    for ds in load_catalog().values():
+        if ds.permit_register:
+            register = dg.AssetKey(["raw", ds.permit_register["dataset"]])
+            assert register in graph.get(dg.AssetKey(["raw", ds.id])).parent_keys
+
+
 def test_each_mart_has_a_blocking_gx_check_that_publishing_waits_for():
     defs = build_definitions()
     specs = {(spec.asset_key, spec.name): spec for c in defs.asset_checks for spec in c.check_specs}
