@@ -205,6 +205,9 @@ def _parse_dataset(entry: dict) -> Dataset:
     problems += [f"field {f.name}: unknown kind {f.kind!r}" for f in fields if f.kind not in FIELD_KINDS]
     problems += [f"natural_key {k!r} is not a field" for k in ds.natural_key if k not in names]
     numbers = {f.name for f in fields if f.kind == "number"}
+    # an absurd figure (1e308 t of CO2) must break a rule, never reach a mart
+    problems += [f"field {f.name}: a number field needs a plausible range (min and max)"
+                 for f in fields if f.kind == "number" and (f.min is None or f.max is None)]
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
     if ds.monthly and (ds.fetch != "listing" or not ds.first_month

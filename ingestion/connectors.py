@@ -212,9 +212,13 @@ class FileDropConnector:
     def paths(self, pattern: str) -> list[Path]:
         return sorted(p for p in self.folder.glob(pattern) if p.is_file()) if self.folder.is_dir() else []
 
-    def fetch_all(self, dataset_id: str, pattern: str) -> Iterator[FetchedFile]:
+    def fetch_all(self, dataset_id: str, pattern: str, max_bytes: int | None = None) -> Iterator[FetchedFile]:
+        """Each file's bytes; of a file over `max_bytes`, only the first max_bytes + 1 (landing
+        then refuses it by its size without holding the rest in memory)."""
         if not self.folder.is_dir():
             log.info("%s: drop folder %s does not exist; nothing to land", dataset_id, self.folder)
             return
         for path in self.paths(pattern):
-            yield FetchedFile(path.resolve().as_uri(), path.read_bytes(), datetime.now(UTC))
+            with path.open("rb") as fh:
+                data = fh.read(-1 if max_bytes is None else max_bytes + 1)
+            yield FetchedFile(path.resolve().as_uri(), data, datetime.now(UTC))

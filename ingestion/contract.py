@@ -40,6 +40,7 @@ from .rules import (
     DATETIME_PATTERN,
     FIRST_YEAR,
     MAGNITUDES,
+    MAX_NUMBER_CHARS,
     MISSING_MARKERS,
     NOT_A_UNIT_PATTERN,
     NUMBER_PATTERN,
@@ -131,8 +132,8 @@ def parsed(ds: Dataset, col: dict[str, str], relation: str) -> str:
         if f.kind == "number":
             # most cells are plain digits (62, 0.76): read by a cast, no further parsing
             plain = f"plain_{f.name}"
-            stages[0].append(f"coalesce(regexp_full_match({c}, {lit(PLAIN_NUMBER_PATTERN)}), false) "
-                             f"AS {plain}")
+            stages[0].append(f"coalesce(regexp_full_match({c}, {lit(PLAIN_NUMBER_PATTERN)}) "
+                             f"AND length({c}) <= {MAX_NUMBER_CHARS}, false) AS {plain}")
             stages[1].append(f"CASE WHEN {plain} THEN {c} ELSE {normalized_sql(c)} END AS {n}")
             stages[2] += [f"NOT {plain} AND coalesce({n} IN ({markers}), true) AS m_{f.name}",
                           f"CASE WHEN NOT {plain} THEN regexp_extract({n}, {lit(NUMBER_PATTERN)}, "
@@ -189,6 +190,8 @@ def _field_problem(ds: Dataset, f: Field, text: str) -> str:
                      f"'message': {lit(f.header + ' is empty or a missing marker')}}}")
     if f.kind == "number":
         t = f"t_{f.name}"
+        too_long = problem("not_a_number", f" is not a number (over {MAX_NUMBER_CHARS} characters)")
+        whens.append(f"WHEN {present} AND length(n_{f.name}) > {MAX_NUMBER_CHARS} THEN {too_long}")
         whens.append(f"WHEN {present} AND NOT d_{f.name} THEN {problem('not_a_number', ' is not a number')}")
         whens.append(f"WHEN {present} AND k_{f.name} IS NULL AND regexp_matches(s_{f.name}, "
                      f"{lit(NOT_A_UNIT_PATTERN)}) THEN {problem('not_a_number', ' is not a number')}")

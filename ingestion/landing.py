@@ -21,7 +21,7 @@ import duckdb
 from .catalog import LOAD_COLUMNS, Dataset, raw_columns
 from .connectors import FetchedFile
 from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed
-from .parsers import LoadError, decode, parse, refuse_html
+from .parsers import LoadError, check_size, decode, parse, refuse_html
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +165,17 @@ def land_batch(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedF
                      ds.id, fetched.uri, sha256[:12], seen)
             results[index] = LoadResult(ds.id, fetched.uri, sha256, "unchanged", load_id=seen)
             continue
+        load_id = make_load_id(ds, fetched.fetched_at, sha256)
+        try:  # before the bytes are archived or parsed: an oversized file fails alone
+            check_size(len(fetched.data), ds.format, dataset_id=ds.id, uri=fetched.uri)
+        except LoadError as exc:
+            errors.append(_log_failed(con, ds, (index, fetched, sha256, "", load_id), exc))
+            continue
         path = archive(fetched.data, sha256, ds, archive_dir)
-        pending.append((index, fetched, sha256, path, make_load_id(ds, fetched.fetched_at, sha256)))
+        pending.append((index, fetched, sha256, path, load_id))
     if not pending:
+        if errors:
+            raise errors[0]
         return [results[i] for i in range(len(batch))]
 
     con.execute("BEGIN TRANSACTION")

@@ -71,12 +71,17 @@ NOTE_PREFIXES = ("注", "说明", "备注", "资料来源", "数据来源", "填
 UNIT_ROW_LABELS = {"单位", "计量单位"}
 
 
+# Floats at or past this magnitude are written as Python writes them (1e+16), not expanded
+# into digits: a 309-digit integer would pass the number grammar, 1e+308 does not.
+_EXACT_INTEGERS = 1e15
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INTEGERS:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -202,12 +207,34 @@ def _looks_numeric(text: str) -> bool:
 
 # --- JSON ---------------------------------------------------------------------------------
 
+# A document nested deeper than this is no report or API answer (they are 5 levels deep).
+MAX_JSON_DEPTH = 32
+# Figures (outlet × pollutant) one disclosure report may hold: a large plant has a few
+# dozen outlets and a dozen pollutants each.
+MAX_REPORT_FIGURES = 5_000
+
+
 def _json(data: bytes, encoding: str, *, dataset_id: str, uri: str):
+    """The document, its numbers kept as the text the file writes (1e308 stays '1e308', so
+    the number grammar reads JSON numbers exactly as it reads a CSV cell), its depth bounded."""
     try:
-        return json.loads(decode(data, encoding, dataset_id=dataset_id, uri=uri))
+        doc = json.loads(decode(data, encoding, dataset_id=dataset_id, uri=uri),
+                         parse_float=str, parse_int=str, parse_constant=str)
     except json.JSONDecodeError as exc:
         raise LoadError(f"{dataset_id}: {uri}: invalid JSON at line {exc.lineno} "
                         f"column {exc.colno}: {exc.msg}") from exc
+    except RecursionError:  # the parser recurses per level: thousands deep exhausts the stack
+        raise LoadError(f"{dataset_id}: {uri}: JSON nested too deep to read (over "
+                        f"{MAX_JSON_DEPTH} levels allowed)") from None
+    depth, level = 0, [doc]
+    while level:
+        depth += 1
+        if depth > MAX_JSON_DEPTH:
+            raise LoadError(f"{dataset_id}: {uri}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        level = [v for node in level if isinstance(node, dict | list)
+                 for v in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(v, dict | list)]
+    return doc
 
 
 def _records_table(records: list[dict]) -> ParsedTable:
@@ -286,6 +313,9 @@ def parse_disclosure_report(data: bytes, encoding: str, *, dataset_id: str, uri:
     except (KeyError, TypeError) as exc:
         raise LoadError(f"{where}: not a disclosure report (missing {exc}); expected "
                         f"{DISCLOSURE_BASIC}, {DISCLOSURE_EMISSIONS}.排放口[].污染物[]") from exc
+    if len(items) > MAX_REPORT_FIGURES:
+        raise LoadError(f"{where}: {DISCLOSURE_EMISSIONS}: {len(items)} figures in {len(outlets)} "
+                        f"outlets, over the {MAX_REPORT_FIGURES} one report may hold; nothing was landed")
     keys = {k for _, item in items for k in item if k.startswith(EMISSION_KEY)}
     if len(keys) != 1:
         raise LoadError(f"{where}: {DISCLOSURE_EMISSIONS}: expected one emission heading "
@@ -306,6 +336,25 @@ def parse_disclosure_report(data: bytes, encoding: str, *, dataset_id: str, uri:
         rows.append([*report, *enterprise, CO2_OUTLET, "", "碳排放", "二氧化碳", _cell_text(value), note])
     headers = DISCLOSURE_REPORT_FIELDS + DISCLOSURE_BASIC_FIELDS + DISCLOSURE_ITEM_FIELDS + [key, "备注"]
     return ParsedTable(headers=headers, rows=list(enumerate(rows, 1)), position="figure")
+
+
+# The most bytes a file of each format may have, checked before it is parsed (and, for a
+# drop file, before more is read): what bounds a load's memory. A disclosure report is a few
+# kilobytes; a statistical table a few hundred; an hourly feed file well under one megabyte.
+MAX_FILE_BYTES = {
+    "csv": 256 * 1024 * 1024,
+    "xlsx": 64 * 1024 * 1024,
+    "json_pages": 256 * 1024 * 1024,
+    "nbs_easyquery": 64 * 1024 * 1024,
+    "disclosure_report": 2 * 1024 * 1024,
+}
+
+
+def check_size(size: int, fmt: str, *, dataset_id: str, uri: str) -> None:
+    if size > MAX_FILE_BYTES[fmt]:
+        raise LoadError(f"{dataset_id}: {uri}: over the {MAX_FILE_BYTES[fmt]}-byte limit for a "
+                        f"{fmt} file (read stopped at {size} bytes); nothing was landed. If the "
+                        "file is right, raise MAX_FILE_BYTES in ingestion/parsers.py")
 
 
 PARSERS = {

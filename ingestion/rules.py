@@ -65,6 +65,9 @@ NUMBER_PATTERN = r"^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-
 PLAIN_NUMBER_PATTERN = r"[0-9]+(?:\.[0-9]+)?"
 # A suffix that is not a unit: an exponent, more digits, separators (the cell is no number).
 NOT_A_UNIT_PATTERN = r"^(?:[eE][+-]?[0-9]|[0-9_.,+-])"
+# No figure a department reports needs more characters than this (digits, separators, a
+# unit): a longer cell is damage or an attack (a float written out as 309 digits).
+MAX_NUMBER_CHARS = 32
 MAGNITUDES = {"万": 1e4, "亿": 1e8}
 
 # A year as tables write it: 2024 or 2024年.
@@ -86,7 +89,8 @@ ROW_RULES = {
     "ragged_row": "the row has more or fewer cells than there are headings",
     "required_missing": "a required field is empty or a missing marker",
     "unit_mismatch": "a number carries a unit that does not convert to the contract's",
-    "not_a_number": "a number field holds something the number grammar does not read (text, 1e5, 1_000)",
+    "not_a_number": "a number field holds something the number grammar does not read (text, 1e5, "
+                    "1_000, more than 32 characters)",
     "below_minimum": "a number is below the field's minimum (e.g. a negative tonnage)",
     "above_maximum": "a number is above the field's maximum (e.g. a rate over 100)",
     "part_exceeds_whole": "a part is larger than its whole (numerator > denominator)",

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 
 from ingestion import Dataset, FetchedFile, FetchError, FileDropConnector, HttpConnector
+from ingestion.parsers import MAX_FILE_BYTES
 
 # Writers share this Dagster pool (limit 1 in orchestration/dagster.yaml): DuckDB has one writer at a time.
 WRITER_POOL = "duckdb_writer"
@@ -71,7 +72,8 @@ class SourcesResource(dg.ConfigurableResource):
         """The dataset's files, one at a time: a listing of many big files is never held whole.
         `months` ('YYYY-MM'): of a monthly listing, only the files of these months."""
         if ds.drop_glob:
-            yield from FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob)
+            yield from FileDropConnector(Path(self.drop_dir)).fetch_all(ds.id, ds.drop_glob,
+                                                                        MAX_FILE_BYTES[ds.format])
             return
         http, url, token = self._http(ds)
         if ds.fetch == "pages":
@@ -98,7 +100,8 @@ class SourcesResource(dg.ConfigurableResource):
         http = HttpConnector(connect_timeout=self.connect_timeout_seconds,
                              read_timeout=self.read_timeout_seconds, deadline=ds.fetch_deadline,
                              redirect_hosts=ds.redirect_hosts,
-                             attempts=self.attempts, backoff=self.backoff_seconds)
+                             attempts=self.attempts, backoff=self.backoff_seconds,
+                             max_bytes=MAX_FILE_BYTES[ds.format])
         token = self.portal_token if ds.auth == "token" else None
         return http, ds.resolve_url(self.portal_url or ""), token
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, LoadError, land, load_catalog
-from ingestion.parsers import parse
+from ingestion import FetchedFile, FileDropConnector, LoadError, land, load_catalog
+from ingestion.landing import land_batch
+from ingestion.parsers import MAX_FILE_BYTES, MAX_REPORT_FIGURES, parse
 from ingestion.sample_data import DROP_SAMPLE_DIR
 
 PERMITS = load_catalog()["enterprise_pollutant_permits"]
@@ -180,3 +181,72 @@ def test_every_bundled_report_is_a_file_of_the_drop_folder_the_catalog_reads():
     reports = sorted((DROP_SAMPLE_DIR).glob(REPORTS.drop_glob))
     assert len(reports) == 27 and any("修订" in p.name for p in reports)
     assert all("样例" in json.loads(p.read_text(encoding="utf-8"))["备注"] for p in reports)
+
+
+def raw_report(doc: dict, placeholder: str, literal: str) -> bytes:
+    """A report whose number is written exactly as `literal` (json.dumps would rewrite it)."""
+    return json.dumps(doc, ensure_ascii=False).replace(f'"{placeholder}"', literal).encode()
+
+
+@pytest.mark.parametrize("literal", ["1e308", "1E+308", "9" * 309, "NaN", "Infinity"])
+def test_an_absurd_co2_figure_is_quarantined_never_landed(con, tmp_path, literal):
+    doc = report(co2={"二氧化碳排放量(吨)": "CO2"})
+    data = raw_report(doc, "CO2", literal)
+    result = land(con, REPORTS, FetchedFile("file:///drop/absurd.json", data, datetime.now(UTC)), tmp_path)
+    assert (result.rows_received, result.rows_landed, result.rows_quarantined) == (3, 2, 1)
+    (line, rule, field, message), = quarantined(con)
+    assert (line, rule, field) == (3, "not_a_number", "emissions_t")
+    assert literal[:20] in message and "file:///drop/absurd.json: figure 3" in message
+    assert con.execute("SELECT max(emissions_t__value) FROM raw.enterprise_environmental_disclosures"
+                       ).fetchone()[0] == 20.5
+
+
+def test_a_co2_figure_written_in_digits_but_beyond_any_plant_is_above_the_declared_maximum(con, tmp_path):
+    doc = report(co2={"二氧化碳排放量(吨)": 9_000_000_000})  # 9 Gt: more than China's power sector
+    result = land(con, REPORTS, fetched(doc, "file:///drop/big.json"), tmp_path)
+    assert result.rows_quarantined == 1
+    assert quarantined(con)[0][1:3] == ("above_maximum", "emissions_t")
+
+
+def test_every_number_field_of_the_catalog_has_a_range():
+    unbounded = [(d.id, f.name) for d in load_catalog().values() for f in d.fields
+                 if f.kind == "number" and (f.min is None or f.max is None)]
+    assert unbounded == []
+
+
+def test_a_report_nested_too_deep_fails_alone_with_a_load_log_row_naming_its_file(con, tmp_path):
+    deep = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+    shallow_but_deep = json.dumps(report() | {"x": json.loads("[" * 40 + "]" * 40)}).encode()
+    good = fetched(report(), "file:///drop/good.json")
+    batch = [FetchedFile("file:///drop/deep.json", deep, datetime.now(UTC)), good,
+             FetchedFile("file:///drop/forty.json", shallow_but_deep, datetime.now(UTC))]
+    with pytest.raises(LoadError, match="deep.json: JSON nested too deep"):
+        land_batch(con, REPORTS, batch, tmp_path)
+    log = con.execute("SELECT source_uri, status, error FROM raw.load_log "
+                      "WHERE dataset_id = ? ORDER BY source_uri", [REPORTS.id]).fetchall()
+    assert [(uri, status) for uri, status, _ in log] == [
+        ("file:///drop/deep.json", "failed"), ("file:///drop/forty.json", "failed"),
+        ("file:///drop/good.json", "landed")]
+    assert "nested deeper than 32 levels" in log[1][2]
+
+
+def test_an_oversized_report_is_refused_by_its_size_before_it_is_read_whole(con, tmp_path):
+    drop = tmp_path / "drop" / "环境信息依法披露"
+    drop.mkdir(parents=True)
+    big = report(figures={f"挥发性有机物{i}": 0.001 for i in range(40_000)})  # ~3 MB
+    (drop / "runaway_2023.json").write_text(json.dumps(big, ensure_ascii=False), encoding="utf-8")
+    limit = MAX_FILE_BYTES["disclosure_report"]
+    files = list(FileDropConnector(tmp_path / "drop").fetch_all(REPORTS.id, REPORTS.drop_glob, limit))
+    assert len(files[0].data) == limit + 1  # no more than that was read
+    with pytest.raises(LoadError, match=f"runaway_2023.json: over the {limit}-byte limit"):
+        land_batch(con, REPORTS, files, tmp_path / "archive")
+    assert not (tmp_path / "archive").exists()  # nothing archived or parsed
+    assert con.execute("SELECT status FROM raw.load_log WHERE dataset_id = ?", [REPORTS.id]).fetchall() \
+        == [("failed",)]
+
+
+def test_a_report_with_more_figures_than_a_plant_has_is_refused():
+    doc = report(figures={f"挥发性有机物{i}": 1 for i in range(MAX_REPORT_FIGURES + 1)})
+    with pytest.raises(LoadError, match=f"over the {MAX_REPORT_FIGURES} one report may hold"):
+        parse(json.dumps(doc, ensure_ascii=False).encode(), "disclosure_report", "utf-8",
+              dataset_id="d", uri="u")

@@ -20,6 +20,7 @@ DIGITS = [str.maketrans("", ""), str.maketrans("0123456789.,-+", "０１２３�
 SPACES = ["", " ", "\u00a0", "\u3000", "\t"]
 # suffix → factor into t for a 万吨 field (a bare 万 or 亿 there is ambiguous: unit_mismatch)
 SUFFIXES = {"": 1e4, "万吨": 1e4, "吨": 1.0, "t": 1.0, "万t": 1e4}
+MAX_T = DOMESTIC.field("collected").max * 1e4  # the declared plausible maximum, in t
 
 
 def land_cells(tmp_path, cells: list[str]) -> list[tuple[float | None, str | None]]:
@@ -64,6 +65,8 @@ def test_a_number_written_any_accepted_way_lands_as_that_number(tmp_path, exampl
                                                strict=True):
         if expected < 0:
             assert (typed, rule) == (None, "below_minimum"), cell
+        elif expected > MAX_T:
+            assert (typed, rule) == (None, "above_maximum"), cell
         else:
             assert rule is None and abs(typed - expected) <= 1e-9 * max(1.0, abs(expected)), (cell, typed)
 
