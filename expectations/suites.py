@@ -24,8 +24,12 @@ MAX_WARN_QUARANTINE_SHARE = 0.25
 # A new vintage of a file with fewer than this share of the previous vintage's rows is held
 # for review: a body cut at a row boundary, or a department sending one county's sheet.
 MIN_REVISION_ROWS_SHARE = 0.75
-# Each finding names the load and its row counts beside the previous vintage's.
-PROFILE_INDEX = ["load_id", "rows_received", "previous_vintage_rows"]
+# Each finding names the load and its row counts beside the previous vintage's, and for a
+# report that replaces another (revision_bounds) both versions' figures.
+REVISION_FIGURES = "revision_figures"
+PROFILE_INDEX = ["load_id", "rows_received", "previous_vintage_rows", REVISION_FIGURES]
+# The most changed items a revision's message lists.
+REVISION_ITEMS_SHOWN = 6
 
 
 def _year_and_region(ds: Dataset) -> tuple[str, str] | None:
@@ -57,8 +61,13 @@ def raw_profile_sql(ds: Dataset) -> str:
         regions = (f'(SELECT min(n) FROM (SELECT count(DISTINCT "{region}") AS n FROM {ds.raw_table} AS r '
                    f'WHERE r._load_id = raw._load_id GROUP BY "{year}"))')
     warned = ", ".join(f"'{r}'" for r in ds.warn_rules) or "NULL"
+    revisions, revision_columns = _revisions_sql(ds), ""
+    if revisions:
+        revision_columns = (", rv.revision_figures_factor, rv.revision_items_dropped, "
+                            f"rv.revision_amount_factor, rv.{REVISION_FIGURES}")
+        revisions = f"{revisions},"
     return f"""
-        WITH raw AS (
+        WITH {revisions} raw AS (
             SELECT _load_id, {', '.join(measures)} FROM {ds.raw_table}
             WHERE _load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY _load_id
         ),
@@ -78,12 +87,82 @@ def raw_profile_sql(ds: Dataset) -> str:
                coalesce(raw.raw_rows, 0) AS raw_rows, raw.* EXCLUDE (_load_id, raw_rows),
                {regions} AS {REGIONS_REPORTING}, v.previous_vintage_rows,
                log.rows_received / v.previous_vintage_rows AS rows_share_of_previous_vintage
+               {revision_columns}
         FROM raw.load_log AS log
         LEFT JOIN vintages AS v ON v.load_id = log.load_id
+        {"LEFT JOIN revisions AS rv ON rv.load_id = log.load_id" if revision_columns else ""}
         LEFT JOIN raw ON raw._load_id = log.load_id
         LEFT JOIN quarantine AS q ON q.load_id = log.load_id
         WHERE log.load_id IN (SELECT unnest($load_ids::VARCHAR[]))
         ORDER BY log.load_id"""
+
+
+def _revisions_sql(ds: Dataset) -> str:
+    """CTEs ending in `revisions`: for each load ($load_ids) that replaces an earlier report of
+    the same key (ds.revision_bounds; the one that arrived last before it), how it changes it:
+    figures new / old (or old / new, the larger), items the old report had and the new lacks,
+    the largest factor by which an item's total moved, and both versions' figures as text."""
+    bounds = ds.revision_bounds
+    if not bounds:
+        return ""
+
+    def typed(name: str) -> str:
+        column = ds.typed_column(name)
+        return f'"{column}"' if column else f'upper(trim("{name}"))'
+
+    keys = [typed(k) for k in bounds["key"]]
+    key_list = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+    same = " AND ".join(f"a.k{i} IS NOT DISTINCT FROM n.k{i}" for i in range(len(keys)))
+    shown_key = " || ' ' || ".join(f"CAST(n.k{i} AS VARCHAR)" for i in range(len(keys)))
+    item, amount = typed(bounds["item"]), typed(bounds["amount"])
+    unit = ds.field(bounds["amount"]).unit or ""
+
+    def factor(a: str, b: str) -> str:
+        return (f"CASE WHEN {a} = {b} THEN 1.0 WHEN least({a}, {b}) > 0 THEN greatest({a} / {b}, {b} / {a}) "
+                f"ELSE 'inf'::DOUBLE END")
+
+    return f"""
+        reports AS (
+            SELECT _load_id AS load_id, {key_list}, min(_fetched_at) AS fetched_at, count(*) AS figures
+            FROM {ds.raw_table} GROUP BY ALL
+        ),
+        replacing AS (
+            SELECT * FROM (
+                SELECT *, lag(load_id) OVER w AS previous_load_id, lag(figures) OVER w AS previous_figures
+                FROM reports WINDOW w AS (PARTITION BY {', '.join(f'k{i}' for i in range(len(keys)))}
+                                          ORDER BY fetched_at, load_id))
+            WHERE load_id IN (SELECT unnest($load_ids::VARCHAR[])) AND previous_load_id IS NOT NULL
+        ),
+        amounts AS (
+            SELECT _load_id AS load_id, {key_list}, {item} AS item, sum({amount}) AS amount
+            FROM {ds.raw_table}
+            WHERE _load_id IN (SELECT load_id FROM replacing UNION ALL SELECT previous_load_id FROM replacing)
+            GROUP BY ALL
+        ),
+        items AS (
+            SELECT n.load_id, {shown_key} AS report, n.previous_load_id, n.figures, n.previous_figures,
+                   a.item, sum(a.amount) FILTER (WHERE a.load_id = n.previous_load_id) AS before,
+                   sum(a.amount) FILTER (WHERE a.load_id = n.load_id) AS after
+            FROM replacing AS n JOIN amounts AS a ON {same} AND a.load_id IN (n.load_id, n.previous_load_id)
+            GROUP BY ALL
+        ),
+        revisions AS (
+            SELECT load_id,
+                   max({factor("figures", "previous_figures")}) AS revision_figures_factor,
+                   count(*) FILTER (WHERE before IS NOT NULL AND after IS NULL) AS revision_items_dropped,
+                   -- an item added is listed, not held (a figure left out before); one dropped is
+                   -- counted on its own
+                   max({factor("before", "after")}) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL)
+                       AS revision_amount_factor,
+                   string_agg(DISTINCT report || ' (replaces ' || previous_load_id || '): figures '
+                              || previous_figures || ' → ' || figures, '; ') || ': ' ||
+                   array_to_string(list(item || ' ' || coalesce(CAST(round(before, 6) AS VARCHAR), 'none')
+                                        || ' → ' || coalesce(CAST(round(after, 6) AS VARCHAR), 'dropped')
+                                        ORDER BY {factor("coalesce(before, 0)", "coalesce(after, 0)")} DESC,
+                                                 item)[:{REVISION_ITEMS_SHOWN}], ', ') || ' {unit}'
+                       AS {REVISION_FIGURES}
+            FROM items GROUP BY load_id
+        )"""
 
 
 def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
@@ -126,6 +205,22 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
         meta={"notes": f"a new vintage of a file with under {MIN_REVISION_ROWS_SHARE:.0%} of the "
                        "previous vintage's rows: held for review (python -m orchestration "
                        "accept-load <load_id> if the shorter file is right)"}))
+    if bounds := ds.revision_bounds:
+        review = ("held for review (python -m orchestration accept-load <load_id> --reason … if the "
+                  "correction is right)")
+        expectations += [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="revision_figures_factor", max_value=bounds["max_figures_factor"],
+                meta={"notes": f"a report replacing another with over {bounds['max_figures_factor']}× "
+                               f"(or under 1/{bounds['max_figures_factor']}) its figures: {review}"}),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="revision_items_dropped", max_value=0,
+                meta={"notes": f"a report dropping a {bounds['item']} the report it replaces had: {review}"}),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="revision_amount_factor", max_value=bounds["max_amount_factor"],
+                meta={"notes": f"a report moving a {bounds['item']}'s {bounds['amount']} over "
+                               f"{bounds['max_amount_factor']}× up or down: {review}"}),
+        ]
     if ds.natural_key:
         expectations.append(gxe.ExpectColumnValuesToBeBetween(
             column="duplicate_keys", min_value=0, max_value=0,

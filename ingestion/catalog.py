@@ -128,6 +128,12 @@ class Dataset:
     # first): {dataset, and which of this dataset's fields are enterprise, year, pollutant,
     # emissions}; the rules are unknown_enterprise, before_permit, above_permit_limit
     permit_register: dict | None = None
+    # a report a later file replaces (the same key, e.g. enterprise and year, in another file:
+    # a correction) is compared with the report it replaces, and a change beyond these bounds
+    # is held at the gate for review: {key: [fields], item: field, amount: number field,
+    # max_figures_factor: figures (rows) ×/÷ at most this, max_amount_factor: an item's total
+    # ×/÷ at most this}; an item the earlier report had and the new one lacks is held too
+    revision_bounds: dict | None = None
 
     @property
     def monthly(self) -> bool:
@@ -230,6 +236,13 @@ def _parse_dataset(entry: dict) -> Dataset:
         register = ds.permit_register
         if set(register) != wanted or any(register[r] not in names for r in PERMIT_REGISTER_ROLES):
             problems.append(f"permit_register needs exactly {sorted(wanted)}, each role a field")
+    if ds.revision_bounds is not None:
+        bounds = ds.revision_bounds
+        wanted = {"key", "item", "amount", "max_figures_factor", "max_amount_factor"}
+        if set(bounds) != wanted or any(k not in names for k in [*bounds["key"], bounds["item"]]) \
+                or bounds["amount"] not in numbers:
+            problems.append(f"revision_bounds needs exactly {sorted(wanted)}: key and item fields, "
+                            "amount a number field, the factors numbers")
     problems += [f"cell_fields: {n!r} is not a number field outside the natural key"
                  for n in ds.cell_fields if n not in numbers or n in ds.natural_key]
     if problems:

@@ -221,4 +221,5 @@ class FileDropConnector:
         for path in self.paths(pattern):
             with path.open("rb") as fh:
                 data = fh.read(-1 if max_bytes is None else max_bytes + 1)
-            yield FetchedFile(path.resolve().as_uri(), data, datetime.now(UTC))
+            # the path as it reads (环境信息依法披露/…), not percent-encoded: messages name it
+            yield FetchedFile(f"file://{path.resolve().as_posix()}", data, datetime.now(UTC))

@@ -79,8 +79,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # Which source a load came from: its URI without scheme and host, so the same file read from
-# the portal on another port (or a mirror) is the same source.
-SOURCE_KEY = "regexp_replace(source_uri, '^[a-z]+://[^/]*', '')"
+# the portal on another port (or a mirror) is the same source; percent-decoded, so a drop
+# file named in Chinese is one source whether its URI was written encoded (before) or not.
+SOURCE_KEY = "url_decode(regexp_replace(source_uri, '^[a-z]+://[^/]*', ''))"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
     python -m orchestration run --broken-sample   # the same with a broken file: stops at the gate
     python -m orchestration ui    # serve the sample portal, start the Dagster UI and daemon on 127.0.0.1
     python -m orchestration golden-counts   # record rows per mart and year (after `make run`)
-    python -m orchestration accept-load LOAD_ID --reason "..."   # release a load the gate holds
+    python -m orchestration accept-load LOAD_ID --reason "..."   # release a load held for review
     python -m orchestration serve   # Datasette over the open tier on 127.0.0.1:8001 (after `run`)
 
 `run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import csv
 import dataclasses
+import getpass
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -35,6 +37,7 @@ from ingestion.sample_data import install_sample_drops
 from publishing import SNAPSHOT_NAME, read_manifest
 
 from .recovery import process_tags, recover_crashed_runs, wait_for_writer
+from .runlock import FolderBusy, data_folder_lock
 from .settings import (
     DBT_PROJECT_DIR,
     REPO_DIR,
@@ -165,6 +168,15 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | No
 
 
 def run(settings: Settings, broken_sample: bool = False, layer: str | None = None) -> int:
+    try:
+        with data_folder_lock(settings.data_dir, settings.writer_wait_seconds):
+            return _run(settings, broken_sample, layer)
+    except FolderBusy as exc:
+        print(f"NOT STARTED: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
     import dagster as dg
 
     prepare_dagster_home(settings)
@@ -255,27 +267,65 @@ def golden_counts(settings: Settings) -> int:
     return 0
 
 
-def accept_load(settings: Settings, load_id: str, reason: str) -> int:
-    """Record a reviewer's acceptance of a load the raw gate holds (e.g. a revision with far
-    fewer rows than the file's previous vintage that is right after all): its stored outcome
-    becomes one warning carrying the reason, so later runs pass it and still show why."""
-    from expectations import Failure, ValidationOutcome, raw_suite, record, suite_version
+# What a reviewer may release: the gate's rules that hold a plausible but unusual load (a
+# shorter revision, a correction that changes a report a lot). Rows the contract quarantined
+# or a broken accounting are never waved through: the rows say what is missing.
+REVIEWABLE = {"rows_share_of_previous_vintage", "revision_figures_factor", "revision_items_dropped",
+              "revision_amount_factor"}
+
+
+def accept_load(settings: Settings, load_id: str, reason: str, operator: str | None = None) -> int:
+    """Record a reviewer's acceptance of a load the raw gate holds for review (REVIEWABLE):
+    its stored outcome becomes one warning carrying the reason and the operator, so later
+    runs pass it and still show why and who. Anything else the gate found is refused."""
+    from expectations import Failure, ValidationOutcome, raw_suite, record, stored_outcomes, suite_version
     from ingestion import load_catalog
 
-    with duckdb.connect(str(settings.warehouse_path)) as con:
-        found = con.execute("SELECT dataset_id, rows_received FROM raw.load_log "
-                            "WHERE load_id = ? AND status = 'landed'", [load_id]).fetchone()
-        if not found:
-            print(f"no landed load {load_id!r} in raw.load_log", file=sys.stderr)
-            return 2
-        dataset_id, rows = found
-        suite = raw_suite(load_catalog()[dataset_id])
-        accepted = Failure(expectation="accepted_by_review", column=None, severity="warning",
-                           unexpected_count=None, examples=[reason], batch=load_id)
-        record(con, run_id=None, asset_key=f"raw/{dataset_id}", check_name="gx_raw_suite",
-               version=suite_version(suite),
-               outcomes={load_id: (rows, ValidationOutcome(suite.name, len(suite.expectations), [accepted]))})
-    print(f"{dataset_id}: load {load_id} accepted ({reason}); the next run passes it with a warning")
+    reason = reason.strip()
+    if not reason:
+        print("accept-load needs --reason: why the load is right (kept with it)", file=sys.stderr)
+        return 2
+    operator = (operator or getpass.getuser()).strip()
+    try:
+        with data_folder_lock(settings.data_dir, settings.writer_wait_seconds), \
+                duckdb.connect(str(settings.warehouse_path)) as con:
+            found = con.execute("SELECT dataset_id, rows_received FROM raw.load_log "
+                                "WHERE load_id = ? AND status = 'landed'", [load_id]).fetchone()
+            if not found:
+                print(f"no landed load {load_id!r} in raw.load_log", file=sys.stderr)
+                return 2
+            dataset_id, rows = found
+            suite = raw_suite(load_catalog()[dataset_id])
+            version = suite_version(suite)
+            stored = stored_outcomes(con, suite.name, version, [load_id]).get(load_id)
+            held = [f for f in stored.errors if f.column in REVIEWABLE] if stored else []
+            refused = [f for f in stored.errors if f.column not in REVIEWABLE] if stored else []
+            if refused:
+                print(f"{dataset_id}: load {load_id} cannot be accepted: the gate stopped it for "
+                      f"{'; '.join(f.describe() for f in refused)}. Quarantined rows (raw.quarantine) "
+                      "say what is missing: correct the source and land the file again",
+                      file=sys.stderr)
+                return 2
+            if not held:
+                print(f"{dataset_id}: load {load_id} is not held for review by the current gate "
+                      f"(suite {suite.name} {version}): "
+                      f"{'it has not been validated yet; run first' if stored is None else 'nothing to accept'}",
+                      file=sys.stderr)
+                return 2
+            accepted = Failure(
+                expectation="accepted_by_review", column=", ".join(f.column for f in held),
+                severity="warning", unexpected_count=None, batch=load_id,
+                examples=[{"reason": reason, "operator": operator,
+                           "accepted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                           "held_for": [f.describe() for f in held]}])
+            record(con, run_id=None, asset_key=f"raw/{dataset_id}", check_name="gx_raw_suite",
+                   version=version, outcomes={load_id: (rows, ValidationOutcome(
+                       suite.name, stored.evaluated, [*stored.warnings, accepted]))})
+    except FolderBusy as exc:
+        print(f"NOT DONE: {exc}", file=sys.stderr)
+        return 2
+    print(f"{dataset_id}: load {load_id} accepted by {operator} ({reason}); the next run passes it "
+          "with a warning")
     return 0
 
 
@@ -295,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     accept_parser = sub.add_parser("accept-load", help="accept a load the raw gate holds, after review")
     accept_parser.add_argument("load_id")
     accept_parser.add_argument("--reason", required=True, help="why the load is right (kept with it)")
+    accept_parser.add_argument("--operator", help="who reviewed it (default: the login name)")
     serve_parser = sub.add_parser("serve", help="browse the open tier with Datasette (UI and JSON/CSV API)")
     serve_parser.add_argument("--host", default="127.0.0.1",
                               help="127.0.0.1 (default) keeps it on this machine")
@@ -306,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "golden-counts":
         return golden_counts(settings)
     if args.command == "accept-load":
-        return accept_load(settings, args.load_id, args.reason)
+        return accept_load(settings, args.load_id, args.reason, args.operator)
     if args.command == "serve":
         return serve(settings, args.host, args.port)
     return ui(settings, args.port)

@@ -142,3 +142,67 @@ def test_a_revision_losing_most_rows_is_held_until_a_reviewer_accepts_it(pipelin
     assert check.severity == dg.AssetCheckSeverity.WARN and "withdrawn by the bureau" in check.description
     assert STAGING["waste_domestic_waste"] in {
         e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+
+
+def runaway_correction(pipeline) -> None:
+    """A second correction of SAMPLE0003's 2023 report: 2,000 outlets of 0.001 t of 颗粒物,
+    its 二氧化硫 and 氮氧化物 gone (the shape of a generator run wild)."""
+    import json
+
+    folder = pipeline.root / "drop" / "环境信息依法披露"
+    doc = json.loads((folder / "91511900SAMPLE0003_2023_修订1.json").read_text(encoding="utf-8"))
+    doc["披露日期"] = "2024-09-01"
+    doc["三、污染物产生、治理与排放信息"]["排放口"] = [
+        {"排放口编号": f"DA{i:04d}", "排放类别": "废气", "污染物": [{"污染物名称": "颗粒物", "年排放量(吨)": 0.001}]}
+        for i in range(2000)]
+    (folder / "91511900SAMPLE0003_2023_修订2.json").write_text(json.dumps(doc, ensure_ascii=False),
+                                                               encoding="utf-8")
+
+
+def test_a_correction_changing_a_report_beyond_its_bounds_is_held_with_both_versions(pipeline, capsys):
+    from orchestration.__main__ import accept_load
+
+    runaway_correction(pipeline)
+    dataset = "enterprise_environmental_disclosures"
+    result = pipeline.run_around(dataset)
+    (failed,) = gate_failures(result)
+    assert failed.severity == dg.AssetCheckSeverity.ERROR
+    for rule in ("revision_figures_factor", "revision_items_dropped"):
+        assert f"on {rule}" in failed.description
+    # both versions' figures, the report it replaces named
+    assert "91511900SAMPLE0003 2023 (replaces " in failed.description
+    assert "figures 6 → 2001" in failed.description
+    assert "SO2 17.714 → dropped" in failed.description and "PM 5.607 → 2.0" in failed.description
+    assert "stg_enterprise__environmental_disclosures" not in {
+        e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+
+    (load_id,), = pipeline.query("SELECT load_id FROM raw.load_log WHERE source_uri LIKE '%修订2.json'")
+    assert accept_load(pipeline.settings, load_id, "   ") == 2  # a blank reason is no review
+    assert "needs --reason" in capsys.readouterr().err
+    assert accept_load(pipeline.settings, load_id, "the bureau confirmed the new outlets",
+                       operator="reviewer-zhang") == 0
+    result = pipeline.run_around(dataset)
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_raw_suite"]
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert "reviewer-zhang" in check.description and "the bureau confirmed" in check.description
+
+
+def test_accept_load_releases_only_what_the_gate_held_for_review(pipeline, capsys):
+    from orchestration.__main__ import accept_load
+
+    # quarantined rows: the rows say what is missing, no reviewer can wave them through
+    edit(pipeline, DOMESTIC, "utf-8", lambda ls: set_cell(ls, 3, 2, "-12.5"))
+    pipeline.run_around("waste_domestic_waste")
+    (bad,), = pipeline.query("SELECT load_id FROM raw.load_log WHERE dataset_id = 'waste_domestic_waste' "
+                             "ORDER BY fetched_at DESC LIMIT 1")
+    assert accept_load(pipeline.settings, bad, "looks fine to me") == 2
+    err = capsys.readouterr().err
+    assert "cannot be accepted" in err and "quarantine:below_minimum" in err
+    # a load the gate passed: nothing to accept
+    (good,), = pipeline.query("SELECT load_id FROM raw.load_log WHERE dataset_id = 'transport_statistics' "
+                              "AND status = 'landed' LIMIT 1")
+    assert accept_load(pipeline.settings, good, "just in case") == 2
+    assert "not held for review" in capsys.readouterr().err
+    # and still held on the next run
+    assert [e.severity for e in gate_failures(pipeline.run_around("waste_domestic_waste"))] == [
+        dg.AssetCheckSeverity.ERROR]

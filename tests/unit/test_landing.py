@@ -145,6 +145,21 @@ def test_file_drop_connector_lands_each_file_once(con, tmp_path):
     assert uris[0].startswith("file://") and uris[0].endswith("2023.csv")
 
 
+def test_a_drop_file_named_in_chinese_reads_as_its_name_and_stays_one_source(con, tmp_path):
+    drop = tmp_path / "农业农村局"
+    drop.mkdir()
+    (drop / "生活垃圾_2024.csv").write_text(HEADER + "2024,巴州区,-1,0,\n", encoding="utf-8")
+    (found,) = FileDropConnector(tmp_path).fetch_all(DOMESTIC.id, "*/*.csv")
+    assert found.uri == f"file://{tmp_path.as_posix()}/农业农村局/生活垃圾_2024.csv"
+    land(con, DOMESTIC, found, tmp_path / "archive")
+    assert "农业农村局/生活垃圾_2024.csv: line 2: collected" in quarantine(con)[0][3]
+    # landed before as a percent-encoded URI (drop files were named so until now): the same
+    # bytes under the readable name are the same source, unchanged, not a new vintage
+    con.execute("UPDATE raw.load_log SET source_uri = ?", [(drop / "生活垃圾_2024.csv").as_uri()])
+    assert "%E5" in con.execute("SELECT source_uri FROM raw.load_log").fetchone()[0]
+    assert land(con, DOMESTIC, found, tmp_path / "archive").status == "unchanged"
+
+
 def test_sources_resource_reads_a_drop_dataset_from_the_drop_folder(tmp_path):
     from dataclasses import replace
 
