@@ -307,10 +307,9 @@ def accept_load(settings: Settings, load_id: str, reason: str, operator: str | N
                       file=sys.stderr)
                 return 2
             if not held:
+                why = "it has not been validated yet; run first" if stored is None else "nothing to accept"
                 print(f"{dataset_id}: load {load_id} is not held for review by the current gate "
-                      f"(suite {suite.name} {version}): "
-                      f"{'it has not been validated yet; run first' if stored is None else 'nothing to accept'}",
-                      file=sys.stderr)
+                      f"(suite {suite.name} {version}): {why}", file=sys.stderr)
                 return 2
             accepted = Failure(
                 expectation="accepted_by_review", column=", ".join(f.column for f in held),

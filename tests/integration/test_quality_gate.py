@@ -153,8 +153,8 @@ def runaway_correction(pipeline) -> None:
     doc = json.loads((folder / "91511900SAMPLE0003_2023_修订1.json").read_text(encoding="utf-8"))
     doc["披露日期"] = "2024-09-01"
     doc["三、污染物产生、治理与排放信息"]["排放口"] = [
-        {"排放口编号": f"DA{i:04d}", "排放类别": "废气", "污染物": [{"污染物名称": "颗粒物", "年排放量(吨)": 0.001}]}
-        for i in range(2000)]
+        {"排放口编号": f"DA{i:04d}", "排放类别": "废气",
+         "污染物": [{"污染物名称": "颗粒物", "年排放量(吨)": 0.001}]} for i in range(2000)]
     (folder / "91511900SAMPLE0003_2023_修订2.json").write_text(json.dumps(doc, ensure_ascii=False),
                                                                encoding="utf-8")
 
