@@ -13,7 +13,7 @@ import io
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,7 +21,7 @@ import duckdb
 from .catalog import LOAD_COLUMNS, Dataset, raw_columns
 from .connectors import FetchedFile
 from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed
-from .parsers import LoadError, check_size, decode, parse, refuse_html
+from .parsers import LoadError, check_size, decode, parse, refuse_cut_csv, refuse_html
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,8 @@ def land_batch(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedF
             _, fetched, _, _, _ = item
             try:
                 refuse_html(fetched.data, ds.format, dataset_id=ds.id, uri=fetched.uri)
+                if ds.format == "csv":
+                    refuse_cut_csv(fetched.data, ds.encoding, dataset_id=ds.id, uri=fetched.uri)
                 if ds.format == "csv" and ds.encoding.lower().replace("_", "-") in {"utf-8", "utf8"}:
                     # bad bytes fail the file, naming the line (DuckDB would skip them)
                     decode(fetched.data, ds.encoding, dataset_id=ds.id, uri=fetched.uri)
@@ -264,6 +266,18 @@ def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset,
         FROM files LEFT JOIN latest ON latest.source = {key}""",
         {"dataset": ds.id, "uris": [u for u, _ in files], "shas": [s for _, s in files]}).fetchall()
     return {(uri, sha): load_id for uri, sha, load_id in rows if load_id}
+
+
+def log_fetch_failure(con: duckdb.DuckDBPyConnection, ds: Dataset, uri: str, error: str) -> str:
+    """A source that could not be fetched leaves a failed raw.load_log row too (no bytes, so no
+    checksum or archive): the load log is where an operator sees every attempt. Returns its id."""
+    ensure_schema(con)
+    now = datetime.now(UTC)
+    load_id = f"{now:%Y%m%dT%H%M%S%fZ}-{ds.id}-fetch-failed"
+    con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, archive_path, "
+                "fetched_at, rows_received, rows_landed, rows_quarantined, status, error) "
+                "VALUES (?, ?, ?, '', '', ?, 0, 0, 0, 'failed', ?)", [load_id, ds.id, uri, now, error])
+    return load_id
 
 
 def _csv_headers(data: bytes, ds: Dataset, uri: str) -> list[str]:

@@ -25,10 +25,13 @@ class ParsedTable:
     position: str = "line"
 
 
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+
+
 def decode(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> str:
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
     try:
-        return data.decode(codec)
+        return data.decode(_codec(encoding))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError(
@@ -56,6 +59,29 @@ def parse_csv(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Parse
     if headers is None:
         raise LoadError(f"{dataset_id}: {uri}: the file is empty (no header row)")
     return ParsedTable(headers=headers, rows=rows)
+
+
+NEWLINE = b"\n"
+
+
+def refuse_cut_csv(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> None:
+    """A body cut mid-row (a connection closed early with no Content-Length to tell) is a
+    damaged file, not a new vintage: no line end after the last row, and that row has fewer
+    cells than the heading, or an open quote, or half a character."""
+    if not data or data.endswith(b"\n") or b"\n" not in data.rstrip(b"\r"):
+        return  # complete, or a heading alone
+    where = f"{dataset_id}: {uri}: line {data.count(NEWLINE) + 1}"
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode(_codec(encoding)), newline=""), strict=True))
+    except UnicodeDecodeError:
+        raise LoadError(f"{where}: the file ends in half a character and no line end: a body cut "
+                        "short? Nothing was landed") from None
+    except csv.Error:
+        raise LoadError(f"{where}: the file ends inside a quoted cell: a body cut short? "
+                        "Nothing was landed") from None
+    if len(rows[-1]) < len(rows[0]):
+        raise LoadError(f"{where}: the file ends mid-row ({len(rows[-1])} of {len(rows[0])} cells, no "
+                        "line end): a body cut short? Nothing was landed")
 
 
 # --- XLSX statistical reports (统计报表) --------------------------------------------------

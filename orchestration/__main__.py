@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import getpass
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -229,11 +230,23 @@ def serve(settings: Settings, host: str, port: int) -> int:
         return 1
     datasette = Path(sys.executable).parent / "datasette"
     print(f"serving the open tier ({database}) on http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    with contextlib.suppress(KeyboardInterrupt):
-        return subprocess.call([str(datasette), "serve", "--immutable", str(database), "--metadata",
-                                str(metadata), "--host", host, "--port", str(port),
-                                "--setting", "sql_time_limit_ms", "3000"])
-    return 0
+    server = subprocess.Popen([str(datasette), "serve", "--immutable", str(database), "--metadata",
+                               str(metadata), "--host", host, "--port", str(port),
+                               "--setting", "sql_time_limit_ms", "3000"])
+    # stopped by a service manager (SIGTERM), not only by Ctrl-C: Datasette goes with us
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 LAYERS = ["raw", "reference", "staging", "intermediate", "marts", "published"]

@@ -84,6 +84,12 @@ class SourcesResource(dg.ConfigurableResource):
         else:
             yield http.fetch(ds.id, url, token)
 
+    def source_uri(self, ds: Dataset) -> str:
+        """Where the dataset is fetched from, as the load log names it."""
+        if ds.drop_glob:
+            return f"file://{(Path(self.drop_dir) / ds.drop_glob).resolve().as_posix()}"
+        return ds.resolve_url(self.portal_url or "{portal}")
+
     def listed_months(self, ds: Dataset) -> dict[str, str]:
         """Listed file → its month, for a monthly listing (what the listing sensor watches)."""
         http, url, token = self._http(ds)

@@ -24,8 +24,8 @@ DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensi
 
 def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
     """What the published files are made of: every marts table's columns, types and rows (an
-    order-free sum of row hashes), the descriptions they carry (`described`) and the
-    publishing code itself (a new dashboard template is a change too)."""
+    order-free sum of row hashes, floats to 12 significant digits), the descriptions they
+    carry (`described`) and the publishing code itself (a new dashboard template is a change too)."""
     digest = hashlib.sha256(described.encode())
     for code in sorted(Path(__file__).parent.glob("*.*")):
         if code.suffix in {".py", ".html"}:
@@ -35,13 +35,18 @@ def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
     try:
         con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
         columns = con.execute(
-            "SELECT table_name, list(column_name || ' ' || data_type ORDER BY column_index) "
+            "SELECT table_name, list(column_name ORDER BY column_index), "
+            "list(data_type ORDER BY column_index) "
             "FROM duckdb_columns() WHERE database_name = 'warehouse' AND schema_name = ? "
             "GROUP BY table_name ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()
-        for table, described_columns in columns:
-            rows = con.execute(f'SELECT count(*), sum(hash(t)::HUGEINT) FROM '
-                               f'warehouse.{PUBLISHED_SCHEMA}."{table}" AS t').fetchone()
-            digest.update(repr((table, described_columns, rows)).encode())
+        for table, names, types in columns:
+            # floats at 12 significant digits: a mean summed in another order by a parallel
+            # rebuild differs in its last bits, and is the same figure
+            values = ", ".join(f'printf(\'%.12g\', "{n}")' if t in {"DOUBLE", "FLOAT"} else f'"{n}"'
+                               for n, t in zip(names, types, strict=True))
+            rows = con.execute(f'SELECT count(*), sum(hash({values})::HUGEINT) FROM '
+                               f'warehouse.{PUBLISHED_SCHEMA}."{table}"').fetchone()
+            digest.update(repr((table, names, types, rows)).encode())
     finally:
         con.close()
     return digest.hexdigest()
@@ -85,7 +90,9 @@ def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, Ta
                 continue
             if cut.withheld:
                 withheld[table] = cut.withheld
-            con.execute(f'CREATE TABLE snapshot.main."{table}" AS {cut.sql}')
+            # in a stable order (every column, left to right: keys come first), so a release's
+            # files do not change with the order a parallel rebuild happened to leave rows in
+            con.execute(f'CREATE TABLE snapshot.main."{table}" AS SELECT * FROM ({cut.sql}) ORDER BY ALL')
             counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
             if doc.description:
                 con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')

@@ -27,7 +27,14 @@ from publishing import (
     write_sdmx,
     write_snapshot,
 )
-from publishing.files import record_fingerprint, recorded_fingerprint, temp_path, up_to_date
+from publishing.files import (
+    check_free_space,
+    cleaned_up_on_failure,
+    record_fingerprint,
+    recorded_fingerprint,
+    temp_path,
+    up_to_date,
+)
 from publishing.snapshot import marts_fingerprint
 
 from ..resources import WRITER_POOL, WarehouseResource
@@ -68,7 +75,8 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             if up_to_date(publish_dir, key, fingerprint, [out / o for o in outputs]):
                 metadata[f"{tier.name}: unchanged"] = True
                 continue
-            metadata[tier.name] = build(out, tier)
+            with cleaned_up_on_failure(publish_dir, f"published/{name} ({tier.name})"):
+                metadata[tier.name] = build(out, tier)
             record_fingerprint(publish_dir, key, fingerprint)
         return dg.MaterializeResult(metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict | list)
                                               else v for k, v in metadata.items()})
@@ -86,13 +94,16 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
         docs = table_docs(manifest)
         fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
         metadata = {"fingerprint": fingerprint}
+        if recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]) != fingerprint:
+            check_free_space(publish_dir)  # before the first byte of a new release
         for tier in TIERS:
             out = publish_dir / tier.name
             key = f"{tier.name}/{SNAPSHOT_KEY.path[-1]}"
             if up_to_date(publish_dir, key, fingerprint, [out / SNAPSHOT_NAME]):
                 metadata[f"{tier.name}: unchanged"] = True
                 continue
-            snapshot = write_snapshot(warehouse.path, out, docs, tier)
+            with cleaned_up_on_failure(publish_dir, f"published/marts_snapshot ({tier.name})"):
+                snapshot = write_snapshot(warehouse.path, out, docs, tier)
             record_fingerprint(publish_dir, key, fingerprint)
             metadata[f"{tier.name}: rows"] = dg.MetadataValue.json(snapshot.rows)
             metadata[f"{tier.name}: columns withheld"] = dg.MetadataValue.json(snapshot.withheld)
@@ -156,17 +167,19 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "every suite and stored validation result): the team's documentation, in "
                     "neither tier.")
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
-        with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
+        with cleaned_up_on_failure(publish_dir, "published/docs (dbt docs)"), \
+                tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
             dbt.cli(["docs", "generate", "--static", *settings.dbt_vars_arg(),
                      "--log-path", str(settings.log_dir)],
                     manifest=manifest, target_path=Path(target)).wait()
             built = temp_path(publish_dir / "dbt_docs")
             built.mkdir()
             shutil.copyfile(Path(target) / "static_index.html", built / "index.html")
-        replace_dir(built, publish_dir / "dbt_docs")
-        site = temp_path(publish_dir / "data_docs")
-        shutil.copytree(build_data_docs(gx_root), site)
-        replace_dir(site, publish_dir / "data_docs")
+            replace_dir(built, publish_dir / "dbt_docs")
+        with cleaned_up_on_failure(publish_dir, "published/docs (GX Data Docs)"):
+            site = temp_path(publish_dir / "data_docs")
+            shutil.copytree(build_data_docs(gx_root), site)
+            replace_dir(site, publish_dir / "data_docs")
         return dg.MaterializeResult(metadata={
             "dbt_docs": str(publish_dir / "dbt_docs" / "index.html"),
             "data_docs": str(publish_dir / "data_docs" / "index.html")})

@@ -21,7 +21,7 @@ from ingestion import Dataset, FetchError, LoadError, load_catalog
 from ingestion.catalog import raw_columns
 from ingestion.contract import rule_severity
 from ingestion.freshness import freshness
-from ingestion.landing import SOURCE_KEY, land_batch, quarantined_by_rule
+from ingestion.landing import SOURCE_KEY, land_batch, log_fetch_failure, quarantined_by_rule
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
 from .checks import check_result
@@ -110,7 +110,10 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
                         land_pending()
                 if batch:
                     land_pending()
-            except (FetchError, LoadError) as exc:
+            except FetchError as exc:
+                log_fetch_failure(con, ds, sources.source_uri(ds), str(exc))
+                raise dg.Failure(description=str(exc)) from exc
+            except LoadError as exc:  # the file's failed load_log row is written by landing
                 raise dg.Failure(description=str(exc)) from exc
             total = con.execute(f"SELECT count(*) FROM {ds.raw_table}").fetchone()[0]
         return dg.MaterializeResult(metadata={

@@ -303,9 +303,10 @@ def test_data_docs_render_offline_in_headless_chromium(published):
         driver.quit()
 
 
-@pytest.fixture
-def datasette(published):
-    """`python -m orchestration serve` on a free loopback port, as `make serve` runs it."""
+@contextlib.contextmanager
+def serving(published):
+    """`python -m orchestration serve` on a free loopback port, as `make serve` runs it: its
+    URL and process."""
     import os
     import socket
 
@@ -327,10 +328,32 @@ def datasette(published):
             except requests.ConnectionError:
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(0.1)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def datasette(published):
+    with serving(published) as (url, _):
+        yield url
+
+
+def test_serve_stopped_by_sigterm_stops_datasette_with_it(published):
+    import requests
+
+    with serving(published) as (url, server):
+        server.terminate()  # SIGTERM, as a service manager or the test's teardown sends
+        assert server.wait(timeout=10) is not None
+        for _ in range(50):  # Datasette's port closes: no server left behind
+            try:
+                requests.get(f"{url}/-/versions.json", timeout=1)
+            except requests.ConnectionError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"Datasette still answers on {url} after its `serve` process stopped")
 
 
 def test_datasette_serves_the_open_tier_read_only_with_its_descriptions(datasette, published):

@@ -206,3 +206,13 @@ def test_accept_load_releases_only_what_the_gate_held_for_review(pipeline, capsy
     # and still held on the next run
     assert [e.severity for e in gate_failures(pipeline.run_around("waste_domestic_waste"))] == [
         dg.AssetCheckSeverity.ERROR]
+
+
+def test_a_source_that_cannot_be_fetched_leaves_a_failed_load_log_row(pipeline):
+    (pipeline.portal_root / DOMESTIC).unlink()  # the department's file is gone: HTTP 404
+    result = pipeline.run_around("waste_domestic_waste")
+    assert not result.success
+    (uri, status, error), = pipeline.query(
+        "SELECT source_uri, status, error FROM raw.load_log "
+        "WHERE dataset_id = 'waste_domestic_waste' AND status = 'failed'")
+    assert uri.endswith("/waste/domestic_waste.csv") and "HTTP 404" in error

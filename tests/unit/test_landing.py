@@ -1,6 +1,7 @@
 """Raw landing: every row received is landed or quarantined with a rule and a message that
 names source, file, line and field; whole-file problems fail loudly and land nothing."""
 
+import re
 from datetime import UTC, datetime
 
 import duckdb
@@ -158,6 +159,23 @@ def test_a_drop_file_named_in_chinese_reads_as_its_name_and_stays_one_source(con
     con.execute("UPDATE raw.load_log SET source_uri = ?", [(drop / "生活垃圾_2024.csv").as_uri()])
     assert "%E5" in con.execute("SELECT source_uri FROM raw.load_log").fetchone()[0]
     assert land(con, DOMESTIC, found, tmp_path / "archive").status == "unchanged"
+
+
+@pytest.mark.parametrize(("tail", "said"), [
+    ("2024,平昌县,1", "ends mid-row (3 of 5 cells, no line end)"),
+    ('2024,平昌县,1,1,"样例', "ends inside a quoted cell"),
+    ("2024,平昌县,1,1,样".encode()[:-1], "ends in half a character"),
+])
+def test_a_csv_body_cut_mid_row_fails_whole_and_lands_no_vintage(con, tmp_path, tail, said):
+    body = (HEADER + "2024,巴州区,20.5,20.4,样例数据\n").encode()
+    data = body + (tail if isinstance(tail, bytes) else tail.encode())
+    with pytest.raises(LoadError, match=re.escape(f"domestic.csv: line 3: the file {said}")):
+        land(con, DOMESTIC, FetchedFile("http://portal/domestic.csv", data, datetime.now(UTC)), tmp_path)
+    assert con.execute("SELECT status, rows_landed FROM raw.load_log").fetchall() == [("failed", 0)]
+    # a last row that is whole but has no line end is a complete file
+    whole = body + "2024,平昌县,1,1,样例数据".encode()
+    assert land(con, DOMESTIC, FetchedFile("http://portal/domestic.csv", whole, datetime.now(UTC)),
+                tmp_path).rows_landed == 2
 
 
 def test_sources_resource_reads_a_drop_dataset_from_the_drop_folder(tmp_path):
