@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .rules import normalize_name
+
 
 class LoadError(Exception):
     """A whole file cannot be landed. The message names the source, file, row and field."""
@@ -168,10 +170,12 @@ def parse_xlsx(data: bytes, encoding: str, *, dataset_id: str, uri: str) -> Pars
         headers.append("/".join(parts))
     # a row of units under the header (first cell empty or 单位, no number): part of the
     # header; a unit the heading already shows adds nothing, another is appended as (unit)
-    if nxt < len(grid) and _is_unit_row(grid[nxt]):
-        for col, cell in enumerate(grid[nxt][1:], 1):
-            unit = cell.strip().strip("()（）")
-            if unit and unit not in headers[col]:
+    # (cells merged down from the header, 年份 over its header rows and this one, are no unit;
+    # nor is one written with other spacing or brackets than the heading's)
+    if nxt < len(grid) and _is_unit_row(_below_header(grid[nxt], grid[nxt - 1])):
+        for col, cell in enumerate(_below_header(grid[nxt], grid[nxt - 1])[1:], 1):
+            unit = normalize_name(cell).strip("()（）")
+            if unit and unit not in normalize_name(headers[col]):
                 headers[col] = f"{headers[col]}({unit})"
         nxt += 1
     rows = []
@@ -214,6 +218,11 @@ def _check_extent(data: bytes, *, dataset_id: str, uri: str) -> None:
                     raise LoadError(f"{dataset_id}: {uri}: {name} refers to {ref.decode()} (row {rows}, "
                                     f"column {columns}): over the {MAX_XLSX_ROWS}-row / "
                                     f"{MAX_XLSX_COLUMNS}-column limit of a report")
+
+
+def _below_header(cells: list[str], header: list[str]) -> list[str]:
+    """A row under the header with the cells merged down from it blanked."""
+    return ["" if cell == above and cell.strip() else cell for cell, above in zip(cells, header, strict=True)]
 
 
 def _is_unit_row(cells: list[str]) -> bool:

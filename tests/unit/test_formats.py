@@ -110,6 +110,33 @@ def test_a_row_of_units_under_the_xlsx_header_is_header_not_data():
     assert parse_xlsx(plain, "utf-8", dataset_id="d", uri="u").rows == [(2, ["2024", "巴州区", "—"])]
 
 
+def test_a_unit_row_repeating_the_group_heading_s_unit_is_header_however_it_is_laid_out():
+    import openpyxl
+
+    def report(units: list, label_rows: int) -> bytes:
+        """发改委's layout: 年份/地区 merged down over `label_rows` rows (the unit row too, when
+        3), the group heading 装机容量(万千瓦) over two kinds, then the units."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in (["年份", "地区", "装机容量(万千瓦)", None], [None, None, "水电", "风电"],
+                    [None, None, *units], [2024, "巴州区", 1.5, 0.5]):
+            sheet.append(row)
+        for col in (1, 2):
+            sheet.merge_cells(start_row=1, start_column=col, end_row=label_rows, end_column=col)
+        sheet.merge_cells(start_row=1, start_column=3, end_row=1, end_column=4)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    heading = ["年份", "地区", "装机容量(万千瓦)/水电", "装机容量(万千瓦)/风电"]
+    for units, label_rows in [(["万千瓦", "万千瓦"], 3), (["万 千瓦", "（万千瓦）"], 2)]:
+        table = parse_xlsx(report(units, label_rows), "utf-8", dataset_id="d", uri="u")
+        assert (table.headers, table.rows) == (heading, [(4, ["2024", "巴州区", "1.5", "0.5"])]), units
+    # another unit is a changed heading, for a person to review
+    assert parse_xlsx(report(["MW", "MW"], 2), "utf-8", dataset_id="d", uri="u").headers[2] \
+        == "装机容量(万千瓦)/水电(MW)"
+
+
 def test_json_pages_records_numbered_across_pages():
     doc = {"pages": [{"data": {"items": [{"a": 1, "b": "x"}], "pages": 2}},
                      {"data": {"items": [{"a": 2.5, "c": None}], "pages": 2}}]}
