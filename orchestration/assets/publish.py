@@ -6,8 +6,10 @@ from the marts once every blocking check on them has passed; everything else in 
 made from its snapshot, so all its files show the same numbers. Each output records what it
 was built from (publishing.files: fingerprints); a run that changed nothing rewrites no file."""
 
+import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -28,6 +30,7 @@ from publishing import (
     write_snapshot,
 )
 from publishing.files import (
+    PublishError,
     check_free_space,
     cleaned_up_on_failure,
     record_fingerprint,
@@ -50,6 +53,17 @@ LEGACY_OUTPUTS = [SNAPSHOT_NAME, "catalog.json", "parquet", "csv", "xlsx", "sdmx
 def published_asset(name: str, deps: list, kinds: set[str], description: str, **kwargs):
     return dg.asset(key=["published", name], deps=deps, group_name="published", owners=[PLATFORM_OWNER],
                     kinds=kinds, description=description, **kwargs)
+
+
+@contextlib.contextmanager
+def publish_step(publish_dir: Path, what: str) -> Iterator[None]:
+    """A publish step whose failure leaves no temp file and reads as one plain sentence in the
+    run's output (publishing.files.cleaned_up_on_failure)."""
+    try:
+        with cleaned_up_on_failure(publish_dir, what):
+            yield
+    except PublishError as exc:
+        raise dg.Failure(description=str(exc)) from exc
 
 
 def _remove_legacy(publish_dir: Path) -> None:
@@ -75,7 +89,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             if up_to_date(publish_dir, key, fingerprint, [out / o for o in outputs]):
                 metadata[f"{tier.name}: unchanged"] = True
                 continue
-            with cleaned_up_on_failure(publish_dir, f"published/{name} ({tier.name})"):
+            with publish_step(publish_dir, f"published/{name} ({tier.name})"):
                 metadata[tier.name] = build(out, tier)
             record_fingerprint(publish_dir, key, fingerprint)
         return dg.MaterializeResult(metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict | list)
@@ -95,14 +109,15 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
         fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
         metadata = {"fingerprint": fingerprint}
         if recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]) != fingerprint:
-            check_free_space(publish_dir)  # before the first byte of a new release
+            with publish_step(publish_dir, "published/marts_snapshot"):
+                check_free_space(publish_dir)  # before the first byte of a new release
         for tier in TIERS:
             out = publish_dir / tier.name
             key = f"{tier.name}/{SNAPSHOT_KEY.path[-1]}"
             if up_to_date(publish_dir, key, fingerprint, [out / SNAPSHOT_NAME]):
                 metadata[f"{tier.name}: unchanged"] = True
                 continue
-            with cleaned_up_on_failure(publish_dir, f"published/marts_snapshot ({tier.name})"):
+            with publish_step(publish_dir, f"published/marts_snapshot ({tier.name})"):
                 snapshot = write_snapshot(warehouse.path, out, docs, tier)
             record_fingerprint(publish_dir, key, fingerprint)
             metadata[f"{tier.name}: rows"] = dg.MetadataValue.json(snapshot.rows)
@@ -167,7 +182,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "every suite and stored validation result): the team's documentation, in "
                     "neither tier.")
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
-        with cleaned_up_on_failure(publish_dir, "published/docs (dbt docs)"), \
+        with publish_step(publish_dir, "published/docs (dbt docs)"), \
                 tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
             dbt.cli(["docs", "generate", "--static", *settings.dbt_vars_arg(),
                      "--log-path", str(settings.log_dir)],
@@ -176,7 +191,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             built.mkdir()
             shutil.copyfile(Path(target) / "static_index.html", built / "index.html")
             replace_dir(built, publish_dir / "dbt_docs")
-        with cleaned_up_on_failure(publish_dir, "published/docs (GX Data Docs)"):
+        with publish_step(publish_dir, "published/docs (GX Data Docs)"):
             site = temp_path(publish_dir / "data_docs")
             shutil.copytree(build_data_docs(gx_root), site)
             replace_dir(site, publish_dir / "data_docs")
