@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -168,13 +168,19 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | No
             return execute_selection(defs, selection, instance, progress=progress, tags=process_tags())
 
 
-def run(settings: Settings, broken_sample: bool = False, layer: str | None = None) -> int:
+def holding_the_folder(settings: Settings, command: Callable[[], int]) -> int:
+    """Run `command` holding the data folder (orchestration/runlock.py); 2 if another
+    process keeps it longer than BAZHONG_WRITER_WAIT_SECONDS."""
     try:
         with data_folder_lock(settings.data_dir, settings.writer_wait_seconds):
-            return _run(settings, broken_sample, layer)
+            return command()
     except FolderBusy as exc:
         print(f"NOT STARTED: {exc}", file=sys.stderr)
         return 2
+
+
+def run(settings: Settings, broken_sample: bool = False, layer: str | None = None) -> int:
+    return holding_the_folder(settings, lambda: _run(settings, broken_sample, layer))
 
 
 def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
@@ -202,7 +208,13 @@ def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
 
 
 def ui(settings: Settings, port: int) -> int:
-    """`dagster dev`: the web UI and the daemon that runs schedules, sensors and queued runs."""
+    """`dagster dev`: the web UI and the daemon that runs schedules, sensors and queued runs.
+    It holds the data folder while it is open (its runs go one at a time through Dagster's
+    queue); a `make run` on the same folder waits for it."""
+    return holding_the_folder(settings, lambda: _ui(settings, port))
+
+
+def _ui(settings: Settings, port: int) -> int:
     import dagster as dg
 
     prepare_dagster_home(settings)
@@ -210,12 +222,29 @@ def ui(settings: Settings, port: int) -> int:
         recover_crashed_runs(instance)
     with portal_for(settings):
         dagster = Path(sys.executable).parent / "dagster"
-        cmd = [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"]
         print(f"schedules and sensors are {'ON' if settings.automation else 'off'} at start "
               "(BAZHONG_AUTOMATION=on|off; each can be switched in the UI under Automation)")
-        with contextlib.suppress(KeyboardInterrupt):
-            return subprocess.call(cmd, cwd=REPO_DIR)
-    return 0
+        return run_child([str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port),
+                          "-m", "orchestration.definitions"])
+
+
+def run_child(cmd: list[str]) -> int:
+    """Run a server (Dagster's UI, Datasette) until it ends, Ctrl-C or SIGTERM (a service
+    manager's stop): it never outlives this process."""
+    child = subprocess.Popen(cmd, cwd=REPO_DIR)
+    previous = signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
@@ -230,23 +259,8 @@ def serve(settings: Settings, host: str, port: int) -> int:
         return 1
     datasette = Path(sys.executable).parent / "datasette"
     print(f"serving the open tier ({database}) on http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    server = subprocess.Popen([str(datasette), "serve", "--immutable", str(database), "--metadata",
-                               str(metadata), "--host", host, "--port", str(port),
-                               "--setting", "sql_time_limit_ms", "3000"])
-    # stopped by a service manager (SIGTERM), not only by Ctrl-C: Datasette goes with us
-    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-    try:
-        return server.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    return run_child([str(datasette), "serve", "--immutable", str(database), "--metadata", str(metadata),
+                      "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "3000"])
 
 
 LAYERS = ["raw", "reference", "staging", "intermediate", "marts", "published"]
@@ -291,51 +305,49 @@ def accept_load(settings: Settings, load_id: str, reason: str, operator: str | N
     """Record a reviewer's acceptance of a load the raw gate holds for review (REVIEWABLE):
     its stored outcome becomes one warning carrying the reason and the operator, so later
     runs pass it and still show why and who. Anything else the gate found is refused."""
-    from expectations import Failure, ValidationOutcome, raw_suite, record, stored_outcomes, suite_version
-    from ingestion import load_catalog
-
     reason = reason.strip()
     if not reason:
         print("accept-load needs --reason: why the load is right (kept with it)", file=sys.stderr)
         return 2
     operator = (operator or getpass.getuser()).strip()
-    try:
-        with data_folder_lock(settings.data_dir, settings.writer_wait_seconds), \
-                duckdb.connect(str(settings.warehouse_path)) as con:
-            found = con.execute("SELECT dataset_id, rows_received FROM raw.load_log "
-                                "WHERE load_id = ? AND status = 'landed'", [load_id]).fetchone()
-            if not found:
-                print(f"no landed load {load_id!r} in raw.load_log", file=sys.stderr)
-                return 2
-            dataset_id, rows = found
-            suite = raw_suite(load_catalog()[dataset_id])
-            version = suite_version(suite)
-            stored = stored_outcomes(con, suite.name, version, [load_id]).get(load_id)
-            held = [f for f in stored.errors if f.column in REVIEWABLE] if stored else []
-            refused = [f for f in stored.errors if f.column not in REVIEWABLE] if stored else []
-            if refused:
-                print(f"{dataset_id}: load {load_id} cannot be accepted: the gate stopped it for "
-                      f"{'; '.join(f.describe() for f in refused)}. Quarantined rows (raw.quarantine) "
-                      "say what is missing: correct the source and land the file again",
-                      file=sys.stderr)
-                return 2
-            if not held:
-                why = "it has not been validated yet; run first" if stored is None else "nothing to accept"
-                print(f"{dataset_id}: load {load_id} is not held for review by the current gate "
-                      f"(suite {suite.name} {version}): {why}", file=sys.stderr)
-                return 2
-            accepted = Failure(
-                expectation="accepted_by_review", column=", ".join(f.column for f in held),
-                severity="warning", unexpected_count=None, batch=load_id,
-                examples=[{"reason": reason, "operator": operator,
-                           "accepted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                           "held_for": [f.describe() for f in held]}])
-            record(con, run_id=None, asset_key=f"raw/{dataset_id}", check_name="gx_raw_suite",
-                   version=version, outcomes={load_id: (rows, ValidationOutcome(
-                       suite.name, stored.evaluated, [*stored.warnings, accepted]))})
-    except FolderBusy as exc:
-        print(f"NOT DONE: {exc}", file=sys.stderr)
-        return 2
+    return holding_the_folder(settings, lambda: _accept_load(settings, load_id, reason, operator))
+
+
+def _accept_load(settings: Settings, load_id: str, reason: str, operator: str) -> int:
+    from expectations import Failure, ValidationOutcome, raw_suite, record, stored_outcomes, suite_version
+    from ingestion import load_catalog
+
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        found = con.execute("SELECT dataset_id, rows_received FROM raw.load_log "
+                            "WHERE load_id = ? AND status = 'landed'", [load_id]).fetchone()
+        if not found:
+            print(f"no landed load {load_id!r} in raw.load_log", file=sys.stderr)
+            return 2
+        dataset_id, rows = found
+        suite = raw_suite(load_catalog()[dataset_id])
+        version = suite_version(suite)
+        stored = stored_outcomes(con, suite.name, version, [load_id]).get(load_id)
+        held = [f for f in stored.errors if f.column in REVIEWABLE] if stored else []
+        refused = [f for f in stored.errors if f.column not in REVIEWABLE] if stored else []
+        if refused:
+            print(f"{dataset_id}: load {load_id} cannot be accepted: the gate stopped it for "
+                  f"{'; '.join(f.describe() for f in refused)}. Quarantined rows (raw.quarantine) say "
+                  "what is missing: correct the source and land the file again", file=sys.stderr)
+            return 2
+        if not held:
+            why = "it has not been validated yet; run first" if stored is None else "nothing to accept"
+            print(f"{dataset_id}: load {load_id} is not held for review by the current gate "
+                  f"(suite {suite.name} {version}): {why}", file=sys.stderr)
+            return 2
+        accepted = Failure(
+            expectation="accepted_by_review", column=", ".join(f.column for f in held),
+            severity="warning", unexpected_count=None, batch=load_id,
+            examples=[{"reason": reason, "operator": operator,
+                       "accepted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                       "held_for": [f.describe() for f in held]}])
+        record(con, run_id=None, asset_key=f"raw/{dataset_id}", check_name="gx_raw_suite",
+               version=version, outcomes={load_id: (rows, ValidationOutcome(
+                   suite.name, stored.evaluated, [*stored.warnings, accepted]))})
     print(f"{dataset_id}: load {load_id} accepted by {operator} ({reason}); the next run passes it "
           "with a warning")
     return 0
