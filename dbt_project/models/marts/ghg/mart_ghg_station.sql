@@ -23,7 +23,7 @@ monthly as (
         gas,
         year,
         month,
-        avg(value) filter (where counted) as mean_value,
+        {{ from_nano(mean_nano('case when counted then value end')) }} as mean_value,
         -- the month's hours by the calendar, not by the rows received
         24 * day(last_day(make_date(year, month, 1))) as hours_in_period,
         count(*) filter (where counted) as valid_hours,
@@ -46,7 +46,7 @@ yearly as (
         any_value(station_name) as station_name,
         gas,
         year,
-        avg(mean_value) filter (where is_valid) as mean_value,
+        {{ from_nano(mean_nano('case when is_valid then mean_value end')) }} as mean_value,
         24 * (make_date(year + 1, 1, 1) - make_date(year, 1, 1)) as hours_in_period,
         sum(valid_hours) as valid_hours,
         count(*) filter (where is_valid) as months_valid,

@@ -27,9 +27,9 @@ air as (
     unpivot (
         select
             exact.region_code, year(exact.day) as year, any_value(annual.provenance) as provenance,
-            case when bool_and(annual.is_pm25_year_valid) then avg(exact.pm25_24h_ugm3) end as pm25,
-            case when bool_and(annual.is_so2_year_valid) then avg(exact.so2_24h_ugm3) end as so2,
-            case when bool_and(annual.is_no2_year_valid) then avg(exact.no2_24h_ugm3) end as no2
+            case when bool_and(annual.is_pm25_year_valid) then {{ from_nano(mean_nano('exact.pm25_24h_ugm3')) }} end as pm25,
+            case when bool_and(annual.is_so2_year_valid) then {{ from_nano(mean_nano('exact.so2_24h_ugm3')) }} end as so2,
+            case when bool_and(annual.is_no2_year_valid) then {{ from_nano(mean_nano('exact.no2_24h_ugm3')) }} end as no2
         from {{ ref('int_air__region_daily') }} as exact
         inner join {{ ref('mart_air_quality') }} as annual
             on annual.region_code = exact.region_code and annual.year = year(exact.day)

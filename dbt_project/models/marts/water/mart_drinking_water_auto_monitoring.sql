@@ -2,7 +2,9 @@
 -- the day's GB 3838-2002 class by the single-factor rule on DO, CODMn, NH3-N and TP
 -- (gb3838_limits; TP by the source's water body). A day is classed only with >= 4 of its 6
 -- four-hourly readings complete (all four parameters): this project's rule, so a day with
--- two readings does not speak for the whole day.
+-- two readings does not speak for the whole day. Daily means are exact (integers of 1e-9,
+-- macros/gbt8170.sql) and rounded once by GB/T 8170: a DOUBLE mean summed in another order
+-- by a parallel rebuild would round 7.625 either way and change a published figure.
 with readings as (
     select * from {{ ref('stg_water__auto_monitoring_readings') }}
 ),
@@ -25,13 +27,13 @@ daily as (
         count(*) as readings_received,
         count(*) filter (where do_mgl is not null and codmn_mgl is not null and nh3n_mgl is not null
                          and tp_mgl is not null) as readings_complete,
-        avg(ph) as ph,
-        avg(do_mgl) as do_mgl,
-        avg(codmn_mgl) as codmn_mgl,
-        avg(nh3n_mgl) as nh3n_mgl,
-        avg(tp_mgl) as tp_mgl,
-        avg(turbidity_ntu) as turbidity_ntu,
-        avg(conductivity_us_cm) as conductivity_us_cm,
+        {{ from_nano(mean_nano('ph')) }} as ph,
+        {{ from_nano(mean_nano('do_mgl')) }} as do_mgl,
+        {{ from_nano(mean_nano('codmn_mgl')) }} as codmn_mgl,
+        {{ from_nano(mean_nano('nh3n_mgl')) }} as nh3n_mgl,
+        {{ from_nano(mean_nano('tp_mgl')) }} as tp_mgl,
+        {{ from_nano(mean_nano('turbidity_ntu')) }} as turbidity_ntu,
+        {{ from_nano(mean_nano('conductivity_us_cm')) }} as conductivity_us_cm,
         max(provenance) as provenance
     from readings
     group by station_code, cast(reading_time as date)
@@ -75,13 +77,13 @@ select
     daily.year,
     daily.readings_received,
     daily.readings_complete,
-    round(daily.ph, 2) as ph,
-    round(daily.do_mgl, 2) as do_mgl,
-    round(daily.codmn_mgl, 2) as codmn_mgl,
-    round(daily.nh3n_mgl, 3) as nh3n_mgl,
-    round(daily.tp_mgl, 3) as tp_mgl,
-    round(daily.turbidity_ntu, 1) as turbidity_ntu,
-    round(daily.conductivity_us_cm, 0) as conductivity_us_cm,
+    {{ gbt8170_round('daily.ph', 2) }} as ph,
+    {{ gbt8170_round('daily.do_mgl', 2) }} as do_mgl,
+    {{ gbt8170_round('daily.codmn_mgl', 2) }} as codmn_mgl,
+    {{ gbt8170_round('daily.nh3n_mgl', 3) }} as nh3n_mgl,
+    {{ gbt8170_round('daily.tp_mgl', 3) }} as tp_mgl,
+    {{ gbt8170_round('daily.turbidity_ntu', 1) }} as turbidity_ntu,
+    {{ gbt8170_round('daily.conductivity_us_cm', 0) }} as conductivity_us_cm,
     day_classes.do_class_rank,
     day_classes.codmn_class_rank,
     day_classes.nh3n_class_rank,
