@@ -1,8 +1,9 @@
 """One run per data folder. Two `make run`s on one folder would both pass the start check,
 interleave their writes for minutes and both publish; so every command that writes the
-warehouse (run, ui, accept-load) first takes an exclusive flock on data_dir/.run.lock. The OS releases it when the
-process ends however it ends (killed, out of memory), so a crash never leaves it held. The
-holder writes who it is into the file: a second run waits for it (boundedly), naming it.
+warehouse (run, ui, accept-load) first takes an exclusive flock on data_dir/.run.lock. The
+OS releases it when the process ends however it ends (killed, out of memory), so a crash
+never leaves it held. The holder writes who it is into the file: a second run waits for it
+(boundedly), naming it.
 
 `make ui` holds it while the UI is open: the runs its daemon launches go one at a time through
 Dagster's run queue (orchestration/dagster.yaml), and no command-line run joins them."""
