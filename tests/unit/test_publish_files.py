@@ -66,3 +66,21 @@ def test_a_failed_copy_of_a_folder_is_said_in_plain_words(tmp_path):
         shutil.copytree(site, temp_path(tmp_path / "data_docs"))
         raise error
     assert remove_temp_files(tmp_path) == [] and not (tmp_path / ".data_docs.tmp").exists()
+
+
+def test_a_snapshot_table_is_written_in_the_same_order_whatever_order_the_marts_left(tmp_path):
+    from publishing import TIER_BY_NAME, write_snapshot
+
+    def snapshot(regions: list[tuple[str, str]]) -> list[tuple]:
+        path = tmp_path / "w.duckdb"
+        with duckdb.connect(str(path)) as con:
+            con.execute("CREATE SCHEMA IF NOT EXISTS marts; CREATE OR REPLACE TABLE marts.dim_indicator "
+                        "(indicator_code VARCHAR, open_to_public BOOLEAN, share_type_zh VARCHAR); "
+                        "CREATE OR REPLACE TABLE marts.dim_region (region_code VARCHAR, name_zh VARCHAR)")
+            con.executemany("INSERT INTO marts.dim_region VALUES (?, ?)", regions)
+        write_snapshot(path, tmp_path / "shared", {}, TIER_BY_NAME["shared"])
+        with duckdb.connect(str(tmp_path / "shared" / "bazhong.duckdb"), read_only=True) as con:
+            return con.execute("SELECT * FROM dim_region").fetchall()  # as a reader gets it
+
+    rows = [("511902", "巴州区"), ("511900", "巴中市"), ("511921", "通江县")]
+    assert snapshot(rows) == snapshot(rows[::-1]) == sorted(rows)
