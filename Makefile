@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.11, pip, make, gcc):
 #   make run    build the environment, materialize every asset on the bundled sample data
-#   make test   build the environment, run the test tiers: tests/unit, tests/integration, tests/bench
+#   make test   build the environment (and the Spark tier's: Java, pyspark, dbt-spark), run the test
+#               tiers: tests/unit, tests/integration (the hourly models on Spark too), tests/bench
 # Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make serve (the open tier in Datasette
 #         on 127.0.0.1:8001), make bench (pipeline vs plain DuckDB;
 #         SIZE=1M|10M|100M), make lint (ruff, import contracts), make lock, make catalog, make clean.
@@ -22,13 +23,13 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui serve bench install browser lock catalog lint clean
+.PHONY: run test ui serve bench install browser spark lock catalog lint clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
 	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
-test: install browser
+test: install browser spark
 	$(BIN)/python -m pytest
 
 # The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
@@ -42,6 +43,22 @@ browser:
 		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } \
 			|| echo "WARNING: could not install $(BROWSER_PACKAGES): the dashboard browser test will be skipped"; \
 	else echo "no apt-get: the dashboard browser test will be skipped"; fi
+
+# The Spark tier: Debian's Java 17 (as root or with sudo) and requirements-spark.lock (pyspark,
+# dbt-spark) in the same environment; `make run` needs neither. Re-installed after every sync
+# of requirements.lock, which would remove them.
+SPARK_STAMP := $(VENV)/.spark-installed
+spark: $(SPARK_STAMP)
+$(SPARK_STAMP): $(VENV)/.installed requirements-spark.lock
+	@if command -v java >/dev/null && java -version 2>&1 | grep -q 'version "17'; then :; \
+	elif command -v apt-get >/dev/null; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing openjdk-17-jre-headless (Debian package) for the Spark tier"; \
+		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
+			|| { echo "could not install Java 17: the Spark tier cannot run"; exit 1; }; \
+	else echo "no apt-get: install Java 17 for the Spark tier"; exit 1; fi
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock
+	touch $@
 
 ui: install
 	$(BIN)/python -m orchestration ui
@@ -88,6 +105,8 @@ lock:
 	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); }
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra spark --generate-hashes --python-version 3.11 \
+		--no-header --quiet -c requirements.lock -o requirements-spark.lock
 
 # Regenerate what is derived from ingestion/sources.yml (dbt source docs).
 catalog: $(VENV)/.installed

@@ -14,8 +14,8 @@
 {# num ÷ den for integers ≥ 0, rounded half to even; NULL when den is 0 #}
 {% macro div_half_even(num, den) -%}
     {%- set n, d = '(' ~ num ~ ')', '(' ~ den ~ ')' -%}
-    ({{ n }} // {{ d }} + case when 2 * ({{ n }} % {{ d }}) > {{ d }}
-        or (2 * ({{ n }} % {{ d }}) = {{ d }} and ({{ n }} // {{ d }}) % 2 = 1) then 1 else 0 end)
+    ({{ int_div(n, d) }} + case when 2 * ({{ n }} % {{ d }}) > {{ d }}
+        or (2 * ({{ n }} % {{ d }}) = {{ d }} and {{ int_div(n, d) }} % 2 = 1) then 1 else 0 end)
 {%- endmacro %}
 
 {# the mean of expr over the group (or a window: over_clause), in nano-units #}

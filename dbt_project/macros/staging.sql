@@ -14,13 +14,13 @@
 {% macro keep_latest_vintage(relation, key_columns) -%}
     {%- set partition = 'partition by ' ~ key_columns | join(', ') %}
     select
-        * exclude (value_hash),
+        {{ star_except(['value_hash']) }},
         min(value_hash) over ({{ partition }}) <> max(value_hash) over ({{ partition }}) as revised
     from (
         select
             *,
-            hash(*columns(c -> c not in ('provenance', 'load_id', 'source_row_number', 'fetched_at')
-                          and not suffix(c, '_as_received') and not suffix(c, '_provenance'))) as value_hash
+            {{ row_hash_except(['provenance', 'load_id', 'source_row_number', 'fetched_at'],
+                               ['_as_received', '_provenance']) }} as value_hash
         from {{ relation }}
     )
     qualify row_number() over (

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key=['station_code', 'day'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
-) }}
+{{ config(on_schema_change='append_new_columns', **hourly_incremental(['station_code', 'day'], 'day')) }}
 {#- Bump when the computation changes: days computed by another version are recomputed (an
     incremental model otherwise keeps them as they were; version 2 keeps values unrounded,
     version 3 puts each day on its 24-hour grid). #}
@@ -113,7 +108,7 @@ daily as (
 mda8 as (
     select
         *,
-        case when o3_8h_valid_windows >= 14 or o3_8h_max_nano > cast(160000000000 as hugeint)
+        case when o3_8h_valid_windows >= 14 or o3_8h_max_nano > cast(160000000000 as {{ big_int() }})
              then {{ from_nano('o3_8h_max_nano') }} end as o3_mda8_ugm3
     from daily
 )

@@ -51,7 +51,7 @@ validity as (
         region_code, year, {{ to_nano(column) }} as nano,
         row_number() over (partition by region_code, year order by {{ column }}) as i,
         -- k = 1 + (n − 1)·p in hundredths: s its whole part, f its fraction
-        (100 + (count(*) over (partition by region_code, year) - 1) * {{ percent }}) // 100 as s,
+        {{ int_div('100 + (count(*) over (partition by region_code, year) - 1) * ' ~ percent, '100') }} as s,
         (100 + (count(*) over (partition by region_code, year) - 1) * {{ percent }}) % 100 as f
     from exact
     where {{ column }} is not null

@@ -29,15 +29,17 @@ with region_daily as (
 ),
 
 concentrations as (
-    unpivot (
+    -- the SQL-standard UNPIVOT, which DuckDB and Spark both read
+    select region_code, day, pollutant_averaging, concentration
+    from (
         select region_code, day,
             so2_24h_ugm3 as so2_24h, no2_24h_ugm3 as no2_24h, pm10_24h_ugm3 as pm10_24h,
             co_24h_mgm3 as co_24h, o3_1h_max_ugm3 as o3_1h, o3_mda8_ugm3 as o3_8h,
             pm25_24h_ugm3 as pm25_24h
         from region_daily
+    ) unpivot (
+        concentration for pollutant_averaging in (so2_24h, no2_24h, pm10_24h, co_24h, o3_1h, o3_8h, pm25_24h)
     )
-    on so2_24h, no2_24h, pm10_24h, co_24h, o3_1h, o3_8h, pm25_24h
-    into name pollutant_averaging value concentration
 ),
 
 sub_indices as (
@@ -50,11 +52,12 @@ sub_indices as (
             when c.concentration >= top.bp_hi and c.pollutant_averaging <> 'o3_8h' then 500
             when c.concentration = top.bp_hi then top.iaqi_hi  -- O3 8-hour at exactly 800: 300
             -- ceil(a / b) in integers of 1/1000 (concentrations carry at most one decimal)
-            else bp.iaqi_lo + (
-                cast((bp.iaqi_hi - bp.iaqi_lo) as hugeint)
-                    * (cast(round(c.concentration * 1000) as hugeint) - cast(round(bp.bp_lo * 1000) as hugeint))
-                + cast(round((bp.bp_hi - bp.bp_lo) * 1000) as hugeint) - 1
-            ) // cast(round((bp.bp_hi - bp.bp_lo) * 1000) as hugeint)
+            {%- set width = 'cast(round((bp.bp_hi - bp.bp_lo) * 1000) as ' ~ big_int() ~ ')' %}
+            else bp.iaqi_lo + {{ int_div(
+                'cast((bp.iaqi_hi - bp.iaqi_lo) as ' ~ big_int() ~ ')'
+                ~ ' * (cast(round(c.concentration * 1000) as ' ~ big_int() ~ ')'
+                ~ ' - cast(round(bp.bp_lo * 1000) as ' ~ big_int() ~ '))'
+                ~ ' + ' ~ width ~ ' - 1', width) }}
         end as iaqi
     from concentrations as c
     inner join (
@@ -80,7 +83,7 @@ aqi as (
                      and count(iaqi) filter (where pollutant_averaging = 'o3_1h') = 1))
             as is_aqi_valid,
         {%- for p in ['so2_24h', 'no2_24h', 'pm10_24h', 'co_24h', 'o3_1h', 'o3_8h', 'pm25_24h'] %}
-        any_value(iaqi) filter (where pollutant_averaging = '{{ p }}') as iaqi_{{ p }},
+        any_value(iaqi) filter (where pollutant_averaging = '{{ p }}') as iaqi_{{ p }}{{ ',' if not loop.last }}
         {%- endfor %}
     from sub_indices
     group by region_code, day
@@ -90,14 +93,11 @@ primary_pollutants as (
     select
         s.region_code,
         s.day,
-        string_agg(
-            case s.pollutant_averaging
+        {{ ordered_string_agg("case s.pollutant_averaging
                 when 'so2_24h' then 'SO2' when 'no2_24h' then 'NO2' when 'pm10_24h' then 'PM10'
                 when 'co_24h' then 'CO' when 'o3_1h' then 'O3_1h' when 'o3_8h' then 'O3_8h'
                 when 'pm25_24h' then 'PM2.5'
-            end,
-            ',' order by s.pollutant_averaging
-        ) as primary_pollutant
+            end", ',', 's.pollutant_averaging') }} as primary_pollutant
     from sub_indices as s
     inner join aqi using (region_code, day)
     where aqi.is_aqi_valid and aqi.aqi_all > 50 and s.iaqi = aqi.aqi_all

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key='reading_month',
-    incremental_strategy='delete+insert',
-    on_schema_change='sync_all_columns'
-) }}
+{{ config(on_schema_change='sync_all_columns', **hourly_incremental('reading_month', 'reading_month')) }}
 -- Hourly air readings per station (生态环境局 monitoring export, one CSV per station-month),
 -- typed: hour ending in local time, ug/m3 (CO mg/m3), region from the monitoring_stations
 -- seed; provenance from the station name; the latest vintage per station and hour.
@@ -51,7 +46,7 @@ in_months as (
         *,
         date_trunc('month', hour_ending - interval 1 hour) as reading_month,
         -- this run's rows: the model's tests check these only (macro get_where_subquery)
-        cast('{{ run_started_at.isoformat() }}' as timestamptz) as written_at
+        cast('{{ run_started_at.isoformat() }}' as {{ timestamp_tz() }}) as written_at
     from typed
 )
 
