@@ -54,10 +54,14 @@ class Settings:
     grid_factor_year: str = "nearest"
     automation: bool = False
     writer_wait_seconds: float = 600.0
+    # dbt's `spark` target: the Spark master, and where Spark keeps its tables and metastore
+    spark_master: str = "local[2]"
+    spark_dir: Path | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "drop_dir", Path(self.drop_dir or self.data_dir / "drop").resolve())
+        object.__setattr__(self, "spark_dir", Path(self.spark_dir or self.data_dir / "spark").resolve())
         if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
             raise ValueError(f"BAZHONG_GRID_FACTOR_SCOPE={self.grid_factor_scope!r}: "
                              f"one of {', '.join(GRID_FACTOR_SCOPES)}")
@@ -80,6 +84,8 @@ class Settings:
             grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
             automation=automation == "on",
             writer_wait_seconds=float(env.get("BAZHONG_WRITER_WAIT_SECONDS", "600")),
+            spark_master=env.get("BAZHONG_SPARK_MASTER", "local[2]"),
+            spark_dir=Path(env["BAZHONG_SPARK_DIR"]) if env.get("BAZHONG_SPARK_DIR") else None,
         )
 
     @property
@@ -108,7 +114,8 @@ class Settings:
         return {"warehouse_path": str(self.warehouse_path),
                 "duckdb_memory_limit": self.duckdb_memory_limit,
                 "grid_emission_factor_scope": self.grid_factor_scope,
-                "grid_emission_factor_year": self.grid_factor_year}
+                "grid_emission_factor_year": self.grid_factor_year,
+                "spark_master": self.spark_master, "spark_dir": str(self.spark_dir)}
 
     def dbt_vars_arg(self) -> list[str]:
         return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]

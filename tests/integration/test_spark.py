@@ -4,7 +4,6 @@ and registered as Spark's raw table; every column of the daily and annual air ma
 the DuckDB run's. `make test` installs Java 17 and the Spark tier (`make spark`)."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,19 +12,21 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 # mart → the columns that make its row
 MARTS = {"mart_air_quality_daily": ["region_code", "day"], "mart_air_quality": ["region_code", "year"]}
 
 
 def dbt_on_spark(args: list[str], tmp_path: Path) -> str:
-    """dbt against the `spark` target, its Spark tables and metastore under tmp_path."""
-    env = {**os.environ, "BAZHONG_SPARK_DIR": str(tmp_path / "spark")}
+    """dbt against the `spark` target as the settings configure it, its Spark tables and
+    metastore under tmp_path."""
+    settings = Settings(data_dir=tmp_path / "data", spark_dir=tmp_path / "spark")
     done = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", ".", "--target", "spark",
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+         *settings.dbt_vars_arg(), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
     return done.stdout
 
