@@ -203,6 +203,12 @@ def _stays_under_listing(name: str) -> bool:
     return all(segment not in {"", ".", ".."} for segment in decoded.split("/"))
 
 
+def drop_uri(path: Path) -> str:
+    """A drop file's URI: its path as it reads (环境信息依法披露/…), not percent-encoded, so
+    messages name it legibly (landing's SOURCE_KEY decodes either form alike)."""
+    return f"file://{path.resolve().as_posix()}"
+
+
 @dataclass(frozen=True)
 class FileDropConnector:
     """Every file matching `pattern` under `folder`, oldest name first; one load per file."""
@@ -221,5 +227,4 @@ class FileDropConnector:
         for path in self.paths(pattern):
             with path.open("rb") as fh:
                 data = fh.read(-1 if max_bytes is None else max_bytes + 1)
-            # the path as it reads (环境信息依法披露/…), not percent-encoded: messages name it
-            yield FetchedFile(f"file://{path.resolve().as_posix()}", data, datetime.now(UTC))
+            yield FetchedFile(drop_uri(path), data, datetime.now(UTC))

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 
 from ingestion import Dataset, FetchedFile, FetchError, FileDropConnector, HttpConnector
+from ingestion.connectors import drop_uri
 from ingestion.parsers import MAX_FILE_BYTES
 
 # Writers share this Dagster pool (limit 1 in orchestration/dagster.yaml): DuckDB has one writer at a time.
@@ -87,7 +88,7 @@ class SourcesResource(dg.ConfigurableResource):
     def source_uri(self, ds: Dataset) -> str:
         """Where the dataset is fetched from, as the load log names it."""
         if ds.drop_glob:
-            return f"file://{(Path(self.drop_dir) / ds.drop_glob).resolve().as_posix()}"
+            return drop_uri(Path(self.drop_dir) / ds.drop_glob)
         return ds.resolve_url(self.portal_url or "{portal}")
 
     def listed_months(self, ds: Dataset) -> dict[str, str]:

@@ -64,7 +64,8 @@ def check_free_space(publish_dir: Path) -> None:
     if free < needed:
         raise PublishError(f"not enough free disk space to publish in {publish_dir}: {free / 2**20:.1f} MiB "
                            f"free, about {needed / 2**20:.1f} MiB needed (the last release's size, at "
-                           "least 64 MiB); nothing was written, the last release stays")
+                           f"least {MIN_FREE_BYTES / 2**20:.0f} MiB); nothing was written, the last "
+                           "release stays")
 
 
 def _disk_full(exc: BaseException) -> bool:

@@ -20,13 +20,14 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 MARTS = {"mart_air_quality_daily": ["region_code", "day"], "mart_air_quality": ["region_code", "year"]}
 
 
-def dbt_on_spark(args: list[str], tmp_path: Path) -> str:
-    """dbt against the `spark` target as the settings configure it, its Spark tables and
-    metastore under tmp_path."""
+def dbt(args: list[str], tmp_path: Path, target: str = "spark", warehouse: Path | None = None) -> str:
+    """dbt against `target` as the settings configure it: Spark's tables and metastore under
+    tmp_path, DuckDB's warehouse at `warehouse`."""
     settings = Settings(data_dir=tmp_path / "data", spark_dir=tmp_path / "spark")
+    variables = settings.dbt_vars() | ({"warehouse_path": str(warehouse)} if warehouse else {})
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", ".", "--target", "spark",
-         *settings.dbt_vars_arg(), "--target-path", str(tmp_path / "target"),
+        [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", ".", "--target", target,
+         "--vars", json.dumps(variables), "--target-path", str(tmp_path / f"target-{target}"),
          "--log-path", str(tmp_path / "logs")],
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
@@ -71,9 +72,9 @@ def test_the_hourly_air_marts_on_spark_equal_duckdb_s_on_every_column(published,
         received = con.execute("SELECT count(*) FROM raw.air_hourly_readings").fetchone()[0]
         con.execute(f"COPY (SELECT * FROM raw.air_hourly_readings) TO '{raw}/part-0.parquet' "
                     "(FORMAT parquet)")
-    dbt_on_spark(["run-operation", "register_raw_parquet", "--args",
+    dbt(["run-operation", "register_raw_parquet", "--args",
                   json.dumps({"dataset": "air_hourly_readings", "path": str(raw)})], tmp_path)
-    out = dbt_on_spark(["build", "--selector", "spark"], tmp_path)
+    out = dbt(["build", "--selector", "spark"], tmp_path)
     assert "PASS=9 " in out, out[-2000:]  # 3 seeds and 6 models, among them the two marts
     assert received > 50_000  # the sample's three stations, two years
     assert marts_differing(warehouse, tmp_path / "spark") == {}
@@ -84,14 +85,8 @@ def test_the_hourly_air_marts_on_spark_equal_duckdb_s_on_every_column(published,
                              ).fetchone()[0]
         con.execute(f"COPY ({REVISED}) TO '{raw}/part-1.parquet' (FORMAT parquet)")
         con.execute(f"INSERT INTO raw.air_hourly_readings {REVISED}")
-    duck = Settings(data_dir=tmp_path / "data")
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--selector", "spark", "--profiles-dir", ".",
-         "--vars", json.dumps({**duck.dbt_vars(), "warehouse_path": str(warehouse)}),
-         "--target-path", str(tmp_path / "target-duckdb"), "--log-path", str(tmp_path / "logs")],
-        cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:]
-    dbt_on_spark(["build", "--selector", "spark"], tmp_path)
+    dbt(["build", "--selector", "spark"], tmp_path, target="local", warehouse=warehouse)
+    dbt(["build", "--selector", "spark"], tmp_path)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         after = con.execute(f"SELECT sum(pm25_24h_ugm3) FROM marts.mart_air_quality_daily WHERE {MARCH}"
                             ).fetchone()[0]
