@@ -25,8 +25,10 @@ def normalize_name(text: str) -> str:
     return "".join(text.translate(_TO_HALF).split())
 
 
-def lit(text: str) -> str:
-    """A SQL string literal."""
+def lit(text: str, dialect: str = "duckdb") -> str:
+    """A SQL string literal (Spark's reads backslash escapes, DuckDB's does not)."""
+    if dialect == "spark":
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -42,16 +44,19 @@ def _char_class(chars: str) -> str:
     return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in runs) + "]"
 
 
-def normalized_sql(expr: str) -> str:
-    """normalize_name in DuckDB SQL, from the same two tables (the landing contract uses it,
-    and dbt's normalize_name macro is generated from it)."""
-    white = _char_class(WHITE_SPACE)
+def normalized_sql(expr: str, dialect: str = "duckdb") -> str:
+    """normalize_name in DuckDB SQL (or Spark SQL, for dbt on Spark), from the same two tables
+    (the landing contract uses it, and dbt's normalize_name macro is generated from it)."""
+    white = lit(_char_class(WHITE_SPACE), dialect)
     # translate() with the whole table is the costly part (Chinese text too): only text
     # holding a full-width character goes through it
-    full = _char_class(FULL_WIDTH)
-    half = f"CASE WHEN regexp_matches({expr}, {lit(full)}) " \
-           f"THEN translate({expr}, {lit(FULL_WIDTH)}, {lit(HALF_WIDTH)}) ELSE {expr} END"
-    return f"regexp_replace({half}, {lit(white)}, '', 'g')"
+    full = lit(_char_class(FULL_WIDTH), dialect)
+    matches = f"({expr}) rlike {full}" if dialect == "spark" else f"regexp_matches({expr}, {full})"
+    half = f"CASE WHEN {matches} " \
+           f"THEN translate({expr}, {lit(FULL_WIDTH, dialect)}, {lit(HALF_WIDTH, dialect)}) ELSE {expr} END"
+    # Spark replaces every match; its 4th argument is a position, not DuckDB's 'g' flag
+    return f"regexp_replace({half}, {white}, '')" if dialect == "spark" else \
+        f"regexp_replace({half}, {white}, '', 'g')"
 
 
 # A number as departments write it, matched after normalisation: a sign, digits with or

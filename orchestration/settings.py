@@ -57,6 +57,9 @@ class Settings:
     # dbt's `spark` target: the Spark master, and where Spark keeps its tables and metastore
     spark_master: str = "local[2]"
     spark_dir: Path | None = None
+    # dbt's `spark_thrift` target: a Spark cluster's Thrift server
+    spark_thrift_host: str = "127.0.0.1"
+    spark_thrift_port: int = 10000
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -86,6 +89,8 @@ class Settings:
             writer_wait_seconds=float(env.get("BAZHONG_WRITER_WAIT_SECONDS", "600")),
             spark_master=env.get("BAZHONG_SPARK_MASTER", "local[2]"),
             spark_dir=Path(env["BAZHONG_SPARK_DIR"]) if env.get("BAZHONG_SPARK_DIR") else None,
+            spark_thrift_host=env.get("BAZHONG_SPARK_THRIFT_HOST", "127.0.0.1"),
+            spark_thrift_port=int(env.get("BAZHONG_SPARK_THRIFT_PORT", "10000")),
         )
 
     @property
@@ -115,7 +120,8 @@ class Settings:
                 "duckdb_memory_limit": self.duckdb_memory_limit,
                 "grid_emission_factor_scope": self.grid_factor_scope,
                 "grid_emission_factor_year": self.grid_factor_year,
-                "spark_master": self.spark_master, "spark_dir": str(self.spark_dir)}
+                "spark_master": self.spark_master, "spark_dir": str(self.spark_dir),
+                "spark_thrift_host": self.spark_thrift_host, "spark_thrift_port": str(self.spark_thrift_port)}
 
     def dbt_vars_arg(self) -> list[str]:
         return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]

@@ -24,8 +24,8 @@
 {% macro default__star_except(columns) -%}* exclude ({{ columns | join(', ') }}){%- endmacro %}
 {% macro spark__star_except(columns) -%}* except ({{ columns | join(', ') }}){%- endmacro %}
 
-{# a hash of a row's columns but these (DuckDB also skips names ending in `suffixes`; on Spark
-   the hourly paths have none) #}
+{# a hash of a row's columns but these (DuckDB also skips names ending in `suffixes`; Spark
+   cannot select columns by pattern) #}
 {% macro row_hash_except(columns, suffixes) -%}{{ adapter.dispatch('row_hash_except')(columns, suffixes) }}{%- endmacro %}
 {% macro default__row_hash_except(columns, suffixes) -%}
     hash(*columns(c -> c not in ('{{ columns | join("', '") }}')
@@ -56,3 +56,17 @@
                    'unique_key': unique_key}) }}
     {%- endif -%}
 {%- endmacro %}
+
+{# days from `start` to `end` (dates) as an integer #}
+{% macro days_between(start, end) -%}{{ adapter.dispatch('days_between')(start, end) }}{%- endmacro %}
+{% macro default__days_between(start, end) -%}date_diff('day', {{ start }}, {{ end }}){%- endmacro %}
+{% macro spark__days_between(start, end) -%}datediff({{ end }}, {{ start }}){%- endmacro %}
+
+{# a date as its month, 'YYYY-MM' #}
+{% macro year_month(date) -%}{{ adapter.dispatch('year_month')(date) }}{%- endmacro %}
+{% macro default__year_month(date) -%}strftime({{ date }}, '%Y-%m'){%- endmacro %}
+{% macro spark__year_month(date) -%}date_format({{ date }}, 'yyyy-MM'){%- endmacro %}
+
+{# num as a percentage of den, a DOUBLE on both engines (Spark computes 100.0 * … in DECIMAL,
+   which rounds half-way cases differently and reaches BI tools as another type) #}
+{% macro percentage_of(num, den) -%}(100e0 * ({{ num }}) / ({{ den }})){%- endmacro %}

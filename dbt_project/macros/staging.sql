@@ -10,8 +10,10 @@
    and says whether the key was revised: whether raw holds it with other values in another
    vintage. A file re-sent with one figure changed revises that row only; lineage columns
    and names as received (巴州 vs 巴州区) are no values. Compared by hash (min = max: one
-   version), two windows of the same partition. #}
-{% macro keep_latest_vintage(relation, key_columns) -%}
+   version), two windows of the same partition. Columns that are no values are found by their
+   suffix on DuckDB; Spark cannot select by pattern, so a model that runs there names its own
+   (`not_values`). #}
+{% macro keep_latest_vintage(relation, key_columns, not_values=[]) -%}
     {%- set partition = 'partition by ' ~ key_columns | join(', ') %}
     select
         {{ star_except(['value_hash']) }},
@@ -19,7 +21,7 @@
     from (
         select
             *,
-            {{ row_hash_except(['provenance', 'load_id', 'source_row_number', 'fetched_at'],
+            {{ row_hash_except(['provenance', 'load_id', 'source_row_number', 'fetched_at'] + not_values,
                                ['_as_received', '_provenance']) }} as value_hash
         from {{ relation }}
     )

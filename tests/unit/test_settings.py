@@ -48,5 +48,6 @@ def test_dbt_reads_the_same_names_when_run_by_hand():
     project = (REPO_DIR / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8")
     used = set(re.findall(r"env_var\('([A-Z_]+)'", profile + project))
     assert used == {"BAZHONG_DATA_DIR", "BAZHONG_DUCKDB_MEMORY_LIMIT", "BAZHONG_GRID_FACTOR_SCOPE",
-                    "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_SPARK_MASTER", "BAZHONG_SPARK_DIR"}
+                    "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_SPARK_MASTER", "BAZHONG_SPARK_DIR",
+                    "BAZHONG_SPARK_THRIFT_HOST", "BAZHONG_SPARK_THRIFT_PORT"}
     assert set(re.findall(r"var\('([a-z_]+)'", profile + project)) <= set(Settings(REPO_DIR).dbt_vars())

@@ -16,7 +16,7 @@ yearly as (
         station_code,
         any_value(source_code) as source_code,
         year,
-        6 * (make_date(year + 1, 1, 1) - make_date(year, 1, 1)) as readings_expected,
+        6 * {{ days_between('make_date(year, 1, 1)', 'make_date(year + 1, 1, 1)') }} as readings_expected,
         count(*) as readings_received,
         count(*) filter (where do_mgl is not null and codmn_mgl is not null and nh3n_mgl is not null
                          and tp_mgl is not null) as readings_complete,
@@ -33,7 +33,7 @@ select
     yearly.readings_expected,
     yearly.readings_received,
     yearly.readings_complete,
-    100.0 * yearly.readings_complete / yearly.readings_expected as capture_pct,
+    {{ percentage_of('yearly.readings_complete', 'yearly.readings_expected') }} as capture_pct,
     yearly.readings_complete >= 0.75 * yearly.readings_expected as is_reporting,
     yearly.provenance
 from yearly

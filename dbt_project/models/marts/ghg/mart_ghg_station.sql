@@ -35,8 +35,8 @@ monthly as (
 months as (
     select
         *,
-        100.0 * valid_hours / hours_in_period as capture_pct,
-        100.0 * valid_hours / hours_in_period >= 50 as is_valid
+        {{ percentage_of('valid_hours', 'hours_in_period') }} as capture_pct,
+        {{ percentage_of('valid_hours', 'hours_in_period') }} >= 50 as is_valid
     from monthly
 ),
 
@@ -47,7 +47,7 @@ yearly as (
         gas,
         year,
         {{ from_nano(mean_nano('case when is_valid then mean_value end')) }} as mean_value,
-        24 * (make_date(year + 1, 1, 1) - make_date(year, 1, 1)) as hours_in_period,
+        24 * {{ days_between('make_date(year, 1, 1)', 'make_date(year + 1, 1, 1)') }} as hours_in_period,
         sum(valid_hours) as valid_hours,
         count(*) filter (where is_valid) as months_valid,
         max(provenance) as provenance
@@ -58,7 +58,7 @@ yearly as (
 years as (
     select
         *,
-        100.0 * valid_hours / hours_in_period as capture_pct,
+        {{ percentage_of('valid_hours', 'hours_in_period') }} as capture_pct,
         months_valid >= 11 as is_valid
     from yearly
 ),
@@ -78,7 +78,7 @@ select
     gas,
     case gas when 'co2' then 'ppm' else 'ppb' end as unit,
     'month' as period_type,
-    strftime(make_date(year, month, 1), '%Y-%m') as period,
+    {{ year_month('make_date(year, month, 1)') }} as period,
     year,
     month,
     round(mean_value, 3) as mean_value,
@@ -90,7 +90,7 @@ select
     null::double as growth_per_year,
     null::double as background_global_mean,
     null::double as difference_from_background,
-    null::varchar as background_source,
+    null::string as background_source,
     provenance
 from months
 union all
@@ -100,7 +100,7 @@ select
     with_growth.gas,
     case with_growth.gas when 'co2' then 'ppm' else 'ppb' end,
     'year',
-    cast(with_growth.year as varchar),
+    cast(with_growth.year as string),
     with_growth.year,
     null,
     round(with_growth.mean_value, 3),

@@ -40,9 +40,10 @@ daily as (
 ),
 
 measured as (
-    unpivot (select station_code, day, source_code, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl from daily)
-    on do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
-    into name parameter value concentration
+    -- the SQL-standard UNPIVOT, which DuckDB and Spark both read
+    select station_code, day, source_code, parameter, concentration
+    from (select station_code, day, source_code, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl from daily)
+    unpivot (concentration for parameter in (do_mgl, codmn_mgl, nh3n_mgl, tp_mgl))
 ),
 
 parameter_classes as (

@@ -3,12 +3,12 @@
 -- missing reading inside a run does not end it (only readings with a value are ordered).
 -- The warnings a water source's operator acts on: start, last reading, readings, peak.
 with readings as (
-    unpivot (
+    -- the SQL-standard UNPIVOT, which DuckDB and Spark both read
+    select station_code, source_code, reading_time, provenance, parameter, concentration
+    from (
         select station_code, source_code, reading_time, provenance, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
         from {{ ref('stg_water__auto_monitoring_readings') }}
-    )
-    on do_mgl, codmn_mgl, nh3n_mgl, tp_mgl
-    into name parameter value concentration
+    ) unpivot (concentration for parameter in (do_mgl, codmn_mgl, nh3n_mgl, tp_mgl))
 ),
 
 judged as (

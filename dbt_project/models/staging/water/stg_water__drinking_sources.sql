@@ -37,4 +37,4 @@ typed as (
         on {{ normalize_name('source.water_class') }} = classes.class_key
 )
 
-{{ keep_latest_vintage('typed', ['year', 'source_code']) }}
+{{ keep_latest_vintage('typed', ['year', 'source_code'], not_values=['water_class_as_received']) }}
