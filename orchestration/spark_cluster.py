@@ -2,7 +2,7 @@
 and a Thrift server (the JDBC/ODBC endpoint dbt-spark's `thrift` method and BI tools connect
 to), each its own JVM on 127.0.0.1, stopped by its process id. For the cluster test and the
 benchmark: the shape a real cluster has (dbt → Thrift server → master → executors on workers),
-on one machine. A deployment runs these on its own machines (README, Running on a cluster).
+on one machine. A deployment runs the same processes on its own machines.
 Needs Java 17 and the Spark tier (`make spark`)."""
 
 from __future__ import annotations
