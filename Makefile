@@ -30,7 +30,7 @@ run: install
 	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
 test: install browser spark
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
 # screenshot (test-artifacts/dashboard.png) legible. Installed once, as root or with sudo.
@@ -71,10 +71,12 @@ serve: install
 
 # The air path against a hand-written DuckDB script on the same generated data (bench/run.py);
 # figures in bench/results/$(SIZE).json. SIZE=10M or 100M for the larger runs (REPEAT=1 there).
+# ENGINE=spark: also the air models on a local Spark cluster beside DuckDB (installs the Spark tier).
 SIZE ?= 1M
 REPEAT ?= 3
-bench: install
-	$(BIN)/python -m bench.run --size $(SIZE) --repeat $(REPEAT)
+ENGINE ?= duckdb
+bench: install $(if $(filter spark,$(ENGINE)),spark)
+	$(BIN)/python -m bench.run --size $(SIZE) --repeat $(REPEAT) --engine $(ENGINE)
 
 # Front-end files (GX Data Docs' styles and scripts) from the npm registry, pinned and
 # integrity-checked in vendor/npm.json, so published pages load nothing from a CDN.

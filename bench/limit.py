@@ -6,8 +6,10 @@
                 (one per station and month) read by `read_csv` into a persisted raw table
                 (the text as received and the typed values), the checks as one aggregate
                 query, and the reference SQL into persisted tables, in a database file.
+(g) fair limit with fetch: (f) after fetching the same files from the portal over HTTP with a
+                plain concurrent client (8 threads), as the pipeline fetches them.
 
-    python -m bench.limit DIR [--months N] [--fair --work W]
+    python -m bench.limit DIR [--months N] [--fair --work W [--fetch URL]]
 
 The reference SQL is also an independent check of the dbt models' results (bench/run.py).
 """
@@ -62,8 +64,29 @@ def fair_limit(con: duckdb.DuckDBPyConnection, csv_files: list[str], stations: P
     return {"raw_rows": checks[0], "duplicate_keys": checks[1]}
 
 
+def fetch_listed(url: str, into: Path, threads: int = 8) -> list[str]:
+    """(g)'s fetch: the portal's air listing and every file in it, written under `into`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    files = requests.get(f"{url}/air/hourly/index.json", timeout=60).json()["files"]
+
+    def get(name: str) -> str:
+        response = requests.get(f"{url}/air/hourly/{name}", timeout=60)
+        response.raise_for_status()
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.content)
+        return str(target)
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(get, files))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """python -m bench.limit DIR [--months N] [--fair --work W]: time (a), or (f), once."""
+    """python -m bench.limit DIR [--months N] [--fair --work W [--fetch URL]]: time (a), (f)
+    or (g), once."""
     import argparse
     import time
 
@@ -73,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, help="only the first N months (default: all)")
     parser.add_argument("--fair", action="store_true", help="(f): from the CSVs into a database file")
     parser.add_argument("--work", type=Path, help="where (f) writes its database (default: the data folder)")
+    parser.add_argument("--fetch", help="(g): the portal's URL; its listed files are fetched first")
     args = parser.parse_args(argv)
     months = sorted((args.data / "parquet").glob("month=*"))[:args.months]
     started = time.monotonic()
@@ -81,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         database = (args.work or args.data) / "fair-limit.duckdb"
         database.parent.mkdir(parents=True, exist_ok=True)
         database.unlink(missing_ok=True)
-        csv_files = [str(f) for m in months
-                     for f in sorted((args.data / "csv" / m.name).glob("*.csv"))]
+        csv_files = ([str(f) for m in months for f in sorted((args.data / "csv" / m.name).glob("*.csv"))]
+                     if not args.fetch else fetch_listed(args.fetch, database.parent / "fetched"))
         with duckdb.connect(str(database), config={"memory_limit": MEMORY_LIMIT}) as con:
             found = fair_limit(con, csv_files, args.data / "stations.csv")
             rows = con.execute("SELECT count(*) FROM reference_daily").fetchone()[0]

@@ -5,7 +5,8 @@ own so that its peak RSS is its own (bench/run.py starts it and reads its rusage
 
 The work folder holds a data folder (warehouse, archive) and a portal folder whose index lists
 the first --months months of the generated feed; the feed is fetched over loopback HTTP from
-the project's own portal, exactly as `make run` fetches the sample. One run covers the monthly
+the project's own portal, exactly as `make run` fetches the sample (bench/run.py serves it
+from a process of its own, as a department's server is another machine). One run covers the monthly
 partitions from the --first listed month to the last (a backfill of that range). What runs is the air path
 of the real Definitions: raw/air_hourly_readings with its GX gate, the air staging,
 intermediate and mart models with their dbt tests, and the marts' GX suites.
@@ -20,6 +21,7 @@ reference.monitoring_stations (the generator maps each to a county).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -82,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--months", type=int, help="how many months the portal lists")
     parser.add_argument("--set-up", action="store_true", help="only prepare the work folder")
+    parser.add_argument("--portal-url", help="the portal serving W/portal from a process of its own "
+                                             "(bench/run.py starts it); default: served in this one")
     parser.add_argument("--first", type=int, default=1,
                         help="run the partitions from this listed month (1 = the first) to the last listed")
     args = parser.parse_args(argv)
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     # dbt unit tests check the models' SQL on fixtures, not the data: CI runs them, the
     # benchmark times the data path
     os.environ["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
-    with serve_portal(root=args.work / "portal", token=TOKEN) as url:
+    with (contextlib.nullcontext(args.portal_url) if args.portal_url
+          else serve_portal(root=args.work / "portal", token=TOKEN)) as url:
         settings = Settings(data_dir=args.work / "data", portal_url=url, drop_dir=args.work / "drop")
         defs = build_definitions(settings)
         instance = dg.DagsterInstance.ephemeral()

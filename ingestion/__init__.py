@@ -1,7 +1,7 @@
 """Ingestion: the source catalog, connectors, parsers, raw landing and the local data portal.
 
 Public surface used by orchestration: `load_catalog`, `HttpConnector`, `FileDropConnector`,
-`land`, `serve_portal`.
+`land`, `serve_portal`, `point_views` (raw views over Parquet files).
 """
 
 from .catalog import Dataset, load_catalog
@@ -9,6 +9,7 @@ from .connectors import FetchedFile, FetchError, FileDropConnector, HttpConnecto
 from .landing import LoadResult, land
 from .parsers import LoadError
 from .portal import serve_portal
+from .raw_files import point_views
 
 __all__ = ["Dataset", "FetchError", "FetchedFile", "FileDropConnector", "HttpConnector",
-           "LoadError", "LoadResult", "land", "load_catalog", "serve_portal"]
+           "LoadError", "LoadResult", "land", "load_catalog", "point_views", "serve_portal"]

@@ -134,6 +134,10 @@ class Dataset:
     # max_figures_factor: figures (rows) ×/÷ at most this, max_amount_factor: an item's total
     # ×/÷ at most this}; an item the earlier report had and the new one lacks is held too
     revision_bounds: dict | None = None
+    # where landed rows live: `duckdb` (a table in the warehouse) or `parquet` (Parquet files
+    # beside it, which Spark reads too: ingestion/raw_files.py); the hourly feeds and what
+    # their Spark models read are `parquet`
+    storage: str = "duckdb"
 
     @property
     def monthly(self) -> bool:
@@ -143,6 +147,13 @@ class Dataset:
         """'YYYY-MM' of a listed file, from its name (None when the name has no month)."""
         match = re.search(self.month_in_name or "(?!)", name)
         return f"{match.group(1)}-{match.group(2)}" if match else None
+
+    @property
+    def raw_partition(self) -> str | None:
+        """The Hive partition column of rows stored as Parquet: `month` (YYYY-MM) for a monthly
+        feed (its file's month) or a dataset keyed by a time (the time's month), else None."""
+        timed = any(self.field(k).kind == "datetime" for k in self.natural_key)
+        return "month" if self.storage == "parquet" and (self.monthly or timed) else None
 
     @property
     def departments(self) -> list[Department]:
@@ -204,6 +215,8 @@ def _parse_dataset(entry: dict) -> Dataset:
     problems = []
     if (ds.url is None) == (ds.drop_glob is None):
         problems.append("set exactly one of url and drop_glob")
+    if ds.storage not in {"duckdb", "parquet"}:
+        problems.append(f"unknown storage {ds.storage!r} (duckdb or parquet)")
     if ds.fetch not in {"file", "pages", "listing"}:
         problems.append(f"unknown fetch {ds.fetch!r} (file, pages or listing)")
     if len(set(names)) != len(names):
@@ -384,7 +397,10 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
                            "typed by the landing contract, <field>__value or <field>__code.",
             # read by the publishing step for each published table's 提供方, 来源 and 更新周期
             "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department,
-                     "title_zh": ds.title_zh, "update_cycle_zh": ds.update_cycle},
+                     "title_zh": ds.title_zh, "update_cycle_zh": ds.update_cycle,
+                     # Parquet files Spark registers as this table (macro register_raw_parquet)
+                     **({"storage": "parquet", "partition": ds.raw_partition}
+                        if ds.storage == "parquet" else {})},
             "columns": columns,
         })
     doc = {"version": 2, "sources": [{"name": domain, "schema": "raw", "tables": tables}]}
@@ -403,8 +419,10 @@ def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
             what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit", codes=f.codes)
             fields.append((ds.typed_column(f.name), TYPED_COLUMNS[f.kind][1],
                            f"{f.header}: {f.description}; typed at landing: {what}"))
+    partition = [(ds.raw_partition, "VARCHAR", "Month of the row's file (a monthly feed) or of its time, "
+                   "YYYY-MM: the folder of the Parquet file it is in")] if ds.raw_partition else []
     return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)
-                     for name, (sql_type, doc) in LOAD_COLUMNS.items()]
+                     for name, (sql_type, doc) in LOAD_COLUMNS.items()] + partition
 
 
 def dbt_sources_path(domain: str) -> Path:

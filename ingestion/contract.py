@@ -331,10 +331,12 @@ def _key_part(ds: Dataset, name: str) -> str:
     return f"CAST(t_{name} AS VARCHAR)" if ds.field(name).kind != "text" else f"n_{name}"
 
 
-def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], position: str) -> None:
-    """Sort `landing_cells` into ds.raw_table and raw.quarantine, inside the caller's
-    transaction. `landing_loads` (load_id, uri, sha, fetched_at) names each load's file; each
-    load's rows received are added to `landing_received`."""
+def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], position: str,
+               into: str) -> None:
+    """Sort `landing_cells` into the table `into` (ds.raw_table, or a batch's rows on their
+    way to Parquet files) and raw.quarantine, inside the caller's transaction.
+    `landing_loads` (load_id, uri, sha, fetched_at) names each load's file; each load's rows
+    received are added to `landing_received`."""
     positions = map_headers(ds, headers)
     col = {name: f"c{pos}" for name, pos in positions.items()}
     if ds.permit_register:
@@ -374,7 +376,7 @@ def land_cells(con: duckdb.DuckDBPyConnection, ds: Dataset, headers: list[str], 
     typed = [f'{f"CASE WHEN NOT {bad_cells[n]} THEN t_{n} END" if n in bad_cells else f"t_{n}"} '
              f'AS "{ds.typed_column(n)}"' for n in col if ds.typed_column(n)]
     con.execute(f"""
-        INSERT INTO {ds.raw_table} BY NAME
+        INSERT INTO {into} BY NAME
         SELECT {', '.join([f'{c} AS "{n}"' for n, c in col.items()] + typed)}, {extra} AS _extra,
                line AS _row_number, _load_id, loads.uri AS _source_uri, loads.sha AS _source_sha256,
                loads.fetched_at AS _fetched_at

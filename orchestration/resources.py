@@ -29,6 +29,8 @@ class WarehouseResource(dg.ConfigurableResource):
     path: str
     # the memory DuckDB may use before it spills to disk, here as in dbt (settings.dbt_vars)
     memory_limit: str = "3GB"
+    # processes that land batches of a feed stored as Parquet at once (ingestion.landing.land_batches)
+    landing_workers: int = 1
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

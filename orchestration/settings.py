@@ -10,6 +10,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_PORTAL_URL | (unset: serve the bundled sample) | base URL for `{portal}` in sources.yml |
 | BAZHONG_DROP_DIR | $BAZHONG_DATA_DIR/drop | the drop folder of file-drop datasets |
 | BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
+| BAZHONG_LANDING_WORKERS | CPUs | processes landing a Parquet-stored feed's batches at once |
 | BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
 | BAZHONG_GRID_FACTOR_YEAR | nearest | grid factor year: nearest (published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
@@ -50,6 +51,8 @@ class Settings:
     portal_url: str | None = None
     drop_dir: Path | None = None
     duckdb_memory_limit: str = "3GB"
+    # processes landing batches of a feed stored as Parquet at once (1: in the run's process)
+    landing_workers: int = 1
     grid_factor_scope: str = "provincial"
     grid_factor_year: str = "nearest"
     automation: bool = False
@@ -83,6 +86,7 @@ class Settings:
             portal_url=env.get("BAZHONG_PORTAL_URL"),
             drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
+            landing_workers=int(env.get("BAZHONG_LANDING_WORKERS", os.cpu_count() or 1)),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
             grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
             automation=automation == "on",
@@ -102,6 +106,11 @@ class Settings:
         return self.data_dir / "archive"
 
     @property
+    def raw_dir(self) -> Path:
+        """The rows of datasets stored as Parquet (ingestion/raw_files.py: beside the warehouse)."""
+        return self.warehouse_path.parent / "raw"
+
+    @property
     def publish_dir(self) -> Path:
         return self.data_dir / "published"
 
@@ -116,7 +125,7 @@ class Settings:
     def dbt_vars(self) -> dict[str, str]:
         """What dbt gets from these settings (profiles.yml, dbt_project.yml read the same
         names from the environment when dbt is run by hand)."""
-        return {"warehouse_path": str(self.warehouse_path),
+        return {"warehouse_path": str(self.warehouse_path), "raw_dir": str(self.raw_dir),
                 "duckdb_memory_limit": self.duckdb_memory_limit,
                 "grid_emission_factor_scope": self.grid_factor_scope,
                 "grid_emission_factor_year": self.grid_factor_year,

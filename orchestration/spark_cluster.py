@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# integer kinds count as one when the engines' marts are compared: Spark has no HUGEINT, and
+# DuckDB's year() is BIGINT
+INTEGERS = {"INTEGER", "BIGINT", "HUGEINT"}
 START_SECONDS = 180  # a cold JVM with the Hive metastore takes 20-40 s on 2 cores
 
 
@@ -34,6 +37,30 @@ class SparkCluster:
     def dbt_vars(self) -> dict[str, str]:
         """dbt's `spark_thrift` target pointed at this cluster's Thrift server."""
         return {"spark_thrift_host": "127.0.0.1", "spark_thrift_port": str(self.thrift_port)}
+
+    def marts_differing(self, warehouse: Path, marts: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+        """mart → column → rows where this cluster's table differs from the DuckDB warehouse's
+        (`marts`: each mart's key columns; a row present in one only counts in every column);
+        asserts both have the same columns, kinds of type (integers as one) and rows."""
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute(f"ATTACH '{warehouse}' AS duck (READ_ONLY)")
+        found = {}
+        for mart, key in marts.items():
+            spark = f"read_parquet('{self.warehouse_dir}/marts.db/{mart}/*.parquet')"
+            kinds = [[(name, "integer" if kind in INTEGERS else kind) for name, kind, *_ in
+                      con.execute(f"DESCRIBE {relation}").fetchall()]
+                     for relation in (f"duck.marts.{mart}", f"SELECT * FROM {spark}")]
+            assert kinds[0] == kinds[1], (mart, kinds)
+            rows = con.execute(f"SELECT count(*) FROM duck.marts.{mart}").fetchone()[0]
+            spark_rows = con.execute(f"SELECT count(*) FROM {spark}").fetchone()[0]
+            assert rows > 0 and spark_rows == rows, (mart, rows, spark_rows)
+            found[mart] = {c: n for c, _ in kinds[0] if (n := con.execute(
+                f"SELECT count(*) FROM duck.marts.{mart} AS d FULL JOIN {spark} AS s "
+                f"USING ({', '.join(key)}) WHERE d.{c} IS DISTINCT FROM s.{c}").fetchone()[0])}
+        con.close()
+        return {mart: cols for mart, cols in found.items() if cols}
 
 
 def spark_home() -> Path:

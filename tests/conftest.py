@@ -2,12 +2,31 @@
 
 Tiers: tests/unit (no graph run), tests/integration (one clean run of the whole graph per
 session, shared; tests that change data work on a copy of it), tests/bench (the benchmark's
-smoke test). `make test` runs all three."""
+smoke test). `make test` runs all three in two processes (pytest-xdist), longest test first."""
 
 import ipaddress
 import socket
+import sys
 
 import pytest
+
+# An xdist worker runs as `python -c`, which pyspark (imported by GX when present) takes for its
+# own doctest run, and exits. It also accepts an interactive session: GX is imported once here
+# as in one. (Not a fake __main__.__file__: processes spawned by the landing workers would run it.)
+if not hasattr(sys.modules["__main__"], "__file__") and not hasattr(sys, "ps1"):
+    sys.ps1 = ">>> "
+    try:
+        import great_expectations  # noqa: F401
+    finally:
+        del sys.ps1
+
+# `make test` runs two workers: the Spark cluster test (~4 min, most of it waiting on the
+# cluster) starts first on one while the other takes the rest in order, unit tests first.
+LONGEST_FIRST = "tests/integration/test_spark.py"
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 @pytest.fixture(autouse=True, scope="session")

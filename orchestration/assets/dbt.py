@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from expectations import Failure, ValidationOutcome, record
-from ingestion import load_catalog
+from ingestion import load_catalog, point_views
 from publishing import read_manifest
 
 from ..resources import WRITER_POOL, WarehouseResource
@@ -75,6 +75,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         settings.log_dir.mkdir(parents=True, exist_ok=True)
         # dbt creates the warehouse file, not its folder; its own log goes to data/logs/dbt.log
         Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
+        with warehouse.connect() as con:  # raw views over Parquet files of this data folder
+            point_views(con)
         invocation = dbt.cli(["build", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
                              context=context, raise_on_error=False)
         # dbt holds the DuckDB file until it exits, so row counts and column types are read

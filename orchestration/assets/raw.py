@@ -1,6 +1,7 @@
 """Raw layer: one ingestion asset per catalog dataset, each guarded by a blocking GX check and
 watched by a freshness check (is the department late, by its 更新周期?)."""
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ingestion import Dataset, FetchError, LoadError, load_catalog
 from ingestion.catalog import raw_columns
 from ingestion.contract import rule_severity
 from ingestion.freshness import freshness
-from ingestion.landing import SOURCE_KEY, land_batch, log_fetch_failure, quarantined_by_rule
+from ingestion.landing import SOURCE_KEY, land_batches, log_fetch_failure, quarantined_by_rule
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
 from .checks import check_result
@@ -65,8 +66,10 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
         owners=ds.owners,
         description=f"{ds.title_zh} — {ds.title_en}. Provided by {provider(ds)}, "
                     f"更新周期 {ds.update_cycle} ({ds.format}, {ds.encoding}); landed as text in "
-                    f"{ds.raw_table}; rejected rows go to raw.quarantine, every load to raw.load_log.",
-        kinds={"python", "duckdb", "gx"},
+                    f"{ds.raw_table}"
+                    + (f" (Parquet in raw/{ds.id}/, Spark reads it too)" if ds.storage == "parquet" else "")
+                    + "; rejected rows go to raw.quarantine, every load to raw.load_log.",
+        kinds={"python", "duckdb", "gx"} | ({"parquet"} if ds.storage == "parquet" else set()),
         pool=WRITER_POOL,
         # a run without partitions fetches every listed file; a run for a range of months
         # (a backfill: one run per range) only the files of those months
@@ -86,30 +89,33 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
         partitioned = context.has_partition_key or context.has_partition_key_range
         months = set(context.partition_keys) if partitioned else None
         with warehouse.connect() as con:
-            batch: list = []
 
-            def land_pending() -> None:
-                found = land_batch(con, ds, batch, Path(sources.archive_dir))
-                results.extend(found)
-                batch.clear()
-                landed = [r for r in found if r.status == "landed"]
-                def total(what: str) -> int:
-                    return sum(getattr(r, what) for r in landed)
-
-                context.log.info(
-                    f"{ds.id}: {len(found)} file(s): {len(landed)} landed, {len(found) - len(landed)} "
-                    f"unchanged; rows received {total('rows_received')}, landed {total('rows_landed')}, "
-                    f"quarantined {total('rows_quarantined')} (and {total('cells_quarantined')} cells)")
-
-            try:
-                # files land in batches (a feed's many small files in one statement), each
-                # still its own load; the next batch is fetched after the last one landed
+            def batches() -> Iterator[list]:
+                """The files as fetched, in batches (a feed's many small files in one statement,
+                each still its own load)."""
+                batch: list = []
                 for f in sources.fetch(ds, months):
                     batch.append(f)
                     if len(batch) >= BATCH_FILES or sum(len(b.data) for b in batch) >= BATCH_BYTES:
-                        land_pending()
+                        yield batch
+                        batch = []
                 if batch:
-                    land_pending()
+                    yield batch
+
+            try:
+                # a feed stored as Parquet lands several batches at once in worker processes
+                for found in land_batches(con, ds, batches(), Path(sources.archive_dir),
+                                          warehouse.landing_workers):
+                    results.extend(found)
+                    landed = [r for r in found if r.status == "landed"]
+
+                    def total(what: str, landed=landed) -> int:
+                        return sum(getattr(r, what) for r in landed)
+
+                    context.log.info(
+                        f"{ds.id}: {len(found)} file(s): {len(landed)} landed, {len(found) - len(landed)} "
+                        f"unchanged; rows received {total('rows_received')}, landed {total('rows_landed')}, "
+                        f"quarantined {total('rows_quarantined')} (and {total('cells_quarantined')} cells)")
             except FetchError as exc:
                 log_fetch_failure(con, ds, sources.source_uri(ds), str(exc))
                 raise dg.Failure(description=str(exc)) from exc

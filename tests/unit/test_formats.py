@@ -236,7 +236,7 @@ def test_listing_entries_in_subfolders_are_fine(tmp_path):
 def _land_sample(dataset_id: str, relative: str, tmp_path):
     ds = load_catalog()[dataset_id]
     data = (SAMPLE_DATA_DIR / relative).read_bytes()
-    con = duckdb.connect()
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))  # Parquet-stored rows live beside it
     result = land(con, ds, FetchedFile(relative, data, datetime.now(UTC)), tmp_path)
     return con, result
 

@@ -43,7 +43,7 @@ def test_a_department_is_late_until_the_due_year_lands(tmp_path):
 def test_a_monthly_feed_counts_the_months_of_its_landed_files(tmp_path):
     ds = load_catalog()["air_hourly_readings"]
     header = ",".join(f.header for f in ds.fields)
-    with duckdb.connect() as con:
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
         row = "BZ0001A,2025-11-30 23:00," + ",".join(["1"] * (len(ds.fields) - 2))
         land(con, ds, FetchedFile("http://portal/air/hourly/BZ0001A_202511.csv",
                                   f"{header}\n{row}\n".encode(), datetime.now(UTC)), tmp_path)

@@ -19,8 +19,9 @@ def fetched(text: str, encoding: str = "utf-8", uri: str = "http://portal/domest
 
 
 @pytest.fixture
-def con():
-    with duckdb.connect(":memory:") as c:
+def con(tmp_path):
+    """A warehouse file: the datasets stored as Parquet keep their files beside it."""
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as c:
         yield c
 
 
@@ -215,7 +216,7 @@ AIR_ROWS = [
 
 
 def land_air(tmp_path, text: str):
-    with duckdb.connect(":memory:") as c:
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as c:
         result = land(c, AIR, fetched(text, uri="http://p/a.csv"), tmp_path)
         return (
             result,
@@ -269,7 +270,7 @@ def test_the_files_of_a_batch_land_in_one_statement_each_as_its_own_load(tmp_pat
 
     files = [fetched(AIR_HEADER + row + "\n", uri=f"http://p/{i}.csv") for i, row in enumerate(AIR_ROWS[:4])]
     files.append(fetched(AIR_HEADER + AIR_ROWS[0] + "\n\n", uri="http://p/blank.csv"))  # parsed instead
-    with duckdb.connect(":memory:") as c:
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as c:
         results = land_batch(c, AIR, files, tmp_path)
         logged = c.execute("SELECT source_uri, rows_received, rows_landed, cells_quarantined "
                            "FROM raw.load_log ORDER BY source_uri").fetchall()
