@@ -9,11 +9,15 @@ import json
 import os
 import re
 import shutil
+import warnings
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # never phone home, even if run directly
+# GX imports pyspark when it is installed (the Spark tier), which warns about pandas 3 on every
+# run; nothing here hands pandas to Spark
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 import great_expectations as gx  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402

@@ -2,9 +2,10 @@
 hourly feeds and what their Spark models read): both engines read the same files, DuckDB as the
 view raw.<dataset>, Spark as an external table (macro register_raw_parquet).
 
-Layout, beside the warehouse file: raw/<dataset>/month=YYYY-MM/<batch>.parquet, Hive-partitioned
-by month when the dataset has one (a monthly feed: its file's month, the raw asset's partition;
-otherwise the month of its natural key's time), raw/<dataset>/<batch>.parquet when it has none.
+Layout, beside the warehouse file: raw/<dataset>/month=YYYY-MM/<batch>_<n>.parquet, Hive-
+partitioned by month when the dataset has one (a monthly feed: its file's month, the raw asset's
+partition; otherwise the month of its natural key's time), raw/<dataset>/<batch>.parquet when it
+has none. A batch is named by its first load id.
 Every file carries the lineage columns (_load_id, _source_uri, _fetched_at, ...), so a row still
 names its load, and raw.load_log and raw.quarantine keep their meaning.
 
@@ -53,9 +54,14 @@ def _time_key(ds: Dataset) -> str | None:
     return next((ds.typed_column(k) for k in ds.natural_key if ds.field(k).kind == "datetime"), None)
 
 
+def _pattern(ds: Dataset) -> str:
+    """The dataset's files, relative to its folder."""
+    return f"{ds.raw_partition}=*/*.parquet" if ds.raw_partition else "*.parquet"
+
+
 def _glob(folder: Path, ds: Dataset) -> str:
     """The dataset's files, as the inside of an SQL string literal."""
-    return _quoted(folder / (f"{ds.raw_partition}=*/*.parquet" if ds.raw_partition else "*.parquet"))
+    return _quoted(folder / _pattern(ds))
 
 
 def _quoted(path: Path) -> str:
@@ -63,7 +69,7 @@ def _quoted(path: Path) -> str:
 
 
 def has_files(folder: Path, ds: Dataset) -> bool:
-    return any(folder.glob(f"{ds.raw_partition}=*/*.parquet" if ds.raw_partition else "*.parquet"))
+    return any(folder.glob(_pattern(ds)))
 
 
 def _kind(con: duckdb.DuckDBPyConnection, ds: Dataset) -> str | None:
