@@ -68,6 +68,8 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "drop_dir", Path(self.drop_dir or self.data_dir / "drop").resolve())
         object.__setattr__(self, "spark_dir", Path(self.spark_dir or self.data_dir / "spark").resolve())
+        if self.landing_workers < 1:
+            raise ValueError(f"BAZHONG_LANDING_WORKERS={self.landing_workers}: at least 1")
         if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
             raise ValueError(f"BAZHONG_GRID_FACTOR_SCOPE={self.grid_factor_scope!r}: "
                              f"one of {', '.join(GRID_FACTOR_SCOPES)}")
@@ -86,7 +88,7 @@ class Settings:
             portal_url=env.get("BAZHONG_PORTAL_URL"),
             drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
-            landing_workers=int(env.get("BAZHONG_LANDING_WORKERS", os.cpu_count() or 1)),
+            landing_workers=_whole(env, "BAZHONG_LANDING_WORKERS", os.cpu_count() or 1),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
             grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
             automation=automation == "on",
@@ -94,7 +96,7 @@ class Settings:
             spark_master=env.get("BAZHONG_SPARK_MASTER", "local[2]"),
             spark_dir=Path(env["BAZHONG_SPARK_DIR"]) if env.get("BAZHONG_SPARK_DIR") else None,
             spark_thrift_host=env.get("BAZHONG_SPARK_THRIFT_HOST", "127.0.0.1"),
-            spark_thrift_port=int(env.get("BAZHONG_SPARK_THRIFT_PORT", "10000")),
+            spark_thrift_port=_whole(env, "BAZHONG_SPARK_THRIFT_PORT", 10000),
         )
 
     @property
@@ -134,6 +136,13 @@ class Settings:
 
     def dbt_vars_arg(self) -> list[str]:
         return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]
+
+
+def _whole(env, name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise ValueError(f"{name}={env[name]!r}: a whole number") from None
 
 
 def local_portal_token() -> str:

@@ -35,7 +35,9 @@ def test_settings_come_from_the_environment_with_defaults_inside_the_repo(monkey
 
 @pytest.mark.parametrize("name, value", [("BAZHONG_GRID_FACTOR_SCOPE", "global"),
                                          ("BAZHONG_GRID_FACTOR_YEAR", "latest"),
-                                         ("BAZHONG_AUTOMATION", "yes")])
+                                         ("BAZHONG_AUTOMATION", "yes"),
+                                         ("BAZHONG_LANDING_WORKERS", "0"),
+                                         ("BAZHONG_LANDING_WORKERS", "two")])
 def test_a_wrong_setting_is_a_clear_error(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
