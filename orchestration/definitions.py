@@ -26,7 +26,11 @@ ALL_ASSETS_JOB = "materialize_all"
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
-    raw_assets, raw_checks = build_raw_layer(settings.data_dir)
+    # a fetch that fails after the connector's own quick retries is run again later, each wait
+    # twice the last (5, 10, 20 min by default): a server down at 02:00 is back by 02:35
+    retry = dg.RetryPolicy(max_retries=settings.fetch_retries, delay=settings.fetch_retry_delay_seconds,
+                           backoff=dg.Backoff.EXPONENTIAL) if settings.fetch_retries else None
+    raw_assets, raw_checks = build_raw_layer(settings.data_dir, retry)
     dbt_warehouse = build_dbt_assets(settings)
     mart_keys = [key for key in dbt_warehouse.keys if key.path[0] == "marts"]
     mart_checks = build_mart_checks(mart_keys, dbt_project.manifest_path, settings.data_dir)

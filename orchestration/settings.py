@@ -11,6 +11,8 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_DROP_DIR | $BAZHONG_DATA_DIR/drop | the drop folder of file-drop datasets |
 | BAZHONG_DUCKDB_MEMORY_LIMIT | 3GB | memory DuckDB may use before spilling, in Python and dbt alike |
 | BAZHONG_LANDING_WORKERS | CPUs | processes landing a Parquet-stored feed's batches at once |
+| BAZHONG_FETCH_RETRIES | 3 | times a raw asset whose HTTP fetch failed is run again (0: never) |
+| BAZHONG_FETCH_RETRY_DELAY_SECONDS | 300 | the first wait before that; each next wait is twice the last |
 | BAZHONG_GRID_FACTOR_SCOPE | provincial | grid emission factor: provincial, regional or national |
 | BAZHONG_GRID_FACTOR_YEAR | nearest | grid factor year: nearest (published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
@@ -53,6 +55,10 @@ class Settings:
     duckdb_memory_limit: str = "3GB"
     # processes landing batches of a feed stored as Parquet at once (1: in the run's process)
     landing_workers: int = 1
+    # a raw asset whose HTTP fetch failed is run again, after 300 s, then 600, 1200 (from the
+    # environment: 3 times; here 0, so that tests and other callers fail fast)
+    fetch_retries: int = 0
+    fetch_retry_delay_seconds: float = 300.0
     grid_factor_scope: str = "provincial"
     grid_factor_year: str = "nearest"
     automation: bool = False
@@ -70,6 +76,8 @@ class Settings:
         object.__setattr__(self, "spark_dir", Path(self.spark_dir or self.data_dir / "spark").resolve())
         if self.landing_workers < 1:
             raise ValueError(f"BAZHONG_LANDING_WORKERS={self.landing_workers}: at least 1")
+        if self.fetch_retries < 0:
+            raise ValueError(f"BAZHONG_FETCH_RETRIES={self.fetch_retries}: 0 or more")
         if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
             raise ValueError(f"BAZHONG_GRID_FACTOR_SCOPE={self.grid_factor_scope!r}: "
                              f"one of {', '.join(GRID_FACTOR_SCOPES)}")
@@ -89,6 +97,8 @@ class Settings:
             drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
             landing_workers=_whole(env, "BAZHONG_LANDING_WORKERS", os.cpu_count() or 1),
+            fetch_retries=_whole(env, "BAZHONG_FETCH_RETRIES", 3),
+            fetch_retry_delay_seconds=float(env.get("BAZHONG_FETCH_RETRY_DELAY_SECONDS", "300")),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
             grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
             automation=automation == "on",

@@ -57,7 +57,7 @@ def raw_column_schema(ds: Dataset) -> dg.TableSchema:
                                    for name, sql_type, doc in raw_columns(ds)])
 
 
-def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
+def build_raw_asset(ds: Dataset, retry: dg.RetryPolicy | None = None) -> dg.AssetsDefinition:
     partitions = month_partitions(ds)
 
     @dg.asset(
@@ -71,6 +71,9 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
                     + "; rejected rows go to raw.quarantine, every load to raw.load_log.",
         kinds={"python", "duckdb", "gx"} | ({"parquet"} if ds.storage == "parquet" else set()),
         pool=WRITER_POOL,
+        # a department's server that is down (or has not yet published) is tried again later;
+        # a drop folder is on this machine, and bad data is not fixed by waiting (LoadError)
+        retry_policy=retry if ds.url else None,
         # a run without partitions fetches every listed file; a run for a range of months
         # (a backfill: one run per range) only the files of those months
         partitions_def=partitions,
@@ -120,7 +123,7 @@ def build_raw_asset(ds: Dataset) -> dg.AssetsDefinition:
                 log_fetch_failure(con, ds, sources.source_uri(ds), str(exc))
                 raise dg.Failure(description=str(exc)) from exc
             except LoadError as exc:  # the file's failed load_log row is written by landing
-                raise dg.Failure(description=str(exc)) from exc
+                raise dg.Failure(description=str(exc), allow_retries=False) from exc
             total = con.execute(f"SELECT count(*) FROM {ds.raw_table}").fetchone()[0]
         return dg.MaterializeResult(metadata={
             "dagster/row_count": total,
@@ -231,7 +234,9 @@ def build_freshness_check(ds: Dataset) -> dg.AssetChecksDefinition:
     return _check
 
 
-def build_raw_layer(gx_root: Path) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+def build_raw_layer(gx_root: Path, retry: dg.RetryPolicy | None = None,
+                    ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """The raw assets and their checks; `retry`: the policy of the assets that fetch over HTTP."""
     datasets = load_catalog().values()
     checks = [build_raw_check(d, gx_root) for d in datasets] + [build_freshness_check(d) for d in datasets]
-    return [build_raw_asset(d) for d in datasets], checks
+    return [build_raw_asset(d, retry) for d in datasets], checks

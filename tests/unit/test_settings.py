@@ -37,7 +37,8 @@ def test_settings_come_from_the_environment_with_defaults_inside_the_repo(monkey
                                          ("BAZHONG_GRID_FACTOR_YEAR", "latest"),
                                          ("BAZHONG_AUTOMATION", "yes"),
                                          ("BAZHONG_LANDING_WORKERS", "0"),
-                                         ("BAZHONG_LANDING_WORKERS", "two")])
+                                         ("BAZHONG_LANDING_WORKERS", "two"),
+                                         ("BAZHONG_FETCH_RETRIES", "-1")])
 def test_a_wrong_setting_is_a_clear_error(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
