@@ -149,11 +149,16 @@ class Dataset:
         return f"{match.group(1)}-{match.group(2)}" if match else None
 
     @property
+    def time_key(self) -> str | None:
+        """The typed column of the natural key's time (hour__value), if it has one."""
+        return next((self.typed_column(k) for k in self.natural_key
+                     if self.field(k).kind == "datetime"), None)
+
+    @property
     def raw_partition(self) -> str | None:
         """The Hive partition column of rows stored as Parquet: `month` (YYYY-MM) for a monthly
         feed (its file's month) or a dataset keyed by a time (the time's month), else None."""
-        timed = any(self.field(k).kind == "datetime" for k in self.natural_key)
-        return "month" if self.storage == "parquet" and (self.monthly or timed) else None
+        return "month" if self.storage == "parquet" and (self.monthly or self.time_key) else None
 
     @property
     def departments(self) -> list[Department]:

@@ -50,10 +50,6 @@ def raw_dir(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(path).resolve().parent / "raw"
 
 
-def _time_key(ds: Dataset) -> str | None:
-    return next((ds.typed_column(k) for k in ds.natural_key if ds.field(k).kind == "datetime"), None)
-
-
 def _pattern(ds: Dataset) -> str:
     """The dataset's files, relative to its folder."""
     return f"{ds.raw_partition}=*/*.parquet" if ds.raw_partition else "*.parquet"
@@ -136,7 +132,7 @@ def write(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: str, into: Path, na
     if not ds.raw_partition:
         con.execute(f"COPY (SELECT * FROM {rows}) TO '{_quoted(into / name)}.parquet' (FORMAT parquet)")
         return
-    month = f"strftime(r.\"{_time_key(ds)}\", '%Y-%m')" if _time_key(ds) else "NULL"
+    month = f"strftime(r.\"{ds.time_key}\", '%Y-%m')" if ds.time_key else "NULL"
     if ds.monthly:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_file_months (load_id VARCHAR, month VARCHAR)")
         con.executemany("INSERT INTO raw_file_months VALUES (?, ?)", [
