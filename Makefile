@@ -110,9 +110,10 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra spark --generate-hashes --python-version 3.11 \
 		--no-header --quiet -c requirements.lock -o requirements-spark.lock
 
-# Regenerate what is derived from ingestion/sources.yml (dbt source docs).
+# Regenerate what is derived from ingestion/sources.yml and the seeds (ingestion/codegen.py):
+# dbt source YAML, normalize_name, indicator column docs, int_indicator_values.
 catalog: $(VENV)/.installed
-	$(BIN)/python -m ingestion dbt-sources
+	$(BIN)/python -m ingestion generate
 
 # Style (ruff) and the layer contracts in .importlinter (import-linter).
 lint: $(VENV)/.installed

@@ -1,16 +1,16 @@
 """Small command line for the ingestion package.
 
-    python -m ingestion dbt-sources   # regenerate dbt source YAML from sources.yml
+    python -m ingestion generate      # regenerate what is derived from sources.yml and the seeds
     python -m ingestion sample-data   # regenerate the bundled sample files
 """
 
 import sys
 
-from .catalog import write_dbt_sources
+from .codegen import write_generated
 from .sample_data import generate
 
 COMMANDS = {
-    "dbt-sources": lambda: [print(f"wrote {p}") for p in write_dbt_sources()],
+    "generate": lambda: [print(f"wrote {p}") for p in write_generated()],
     "sample-data": generate.main,
 }
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from .rules import ROW_RULES, normalize_name, normalized_sql
+from .rules import ROW_RULES, normalize_name
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "sources.yml"
 SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
+# GB/T 2260 code of 巴中市, the city every county/district row sums to
+CITY_CODE = "511900"
 
 FIELD_KINDS = {"year", "region", "number", "text", "datetime", "date", "code"}
 
@@ -57,6 +59,13 @@ class Field:
     max: float | None = None
     # kind code: the seed (alias, code) that maps what sources write to the code
     codes: str | None = None
+    # a number's column in staging when it is not the field's name (usually with its unit:
+    # freight_total → freight_total_t); macro staged_numbers() selects every number so
+    staged_as: str | None = None
+
+    @property
+    def staged_name(self) -> str:
+        return self.staged_as or self.name
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,6 @@ class Dataset:
     fetch: str = "file"
     auth: str | None = None  # "token": send BAZHONG_PORTAL_TOKEN as a Bearer token
     regions: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = field(default_factory=tuple)
     # row rules (ingestion.rules.ROW_RULES) whose quarantined rows only warn for this
     # dataset instead of stopping it at the gate: an hourly feed loses the odd reading
     warn_rules: tuple[str, ...] = ()
@@ -207,12 +215,11 @@ def _parse_dataset(entry: dict) -> Dataset:
     fields = tuple(Field(**f) for f in entry.pop("fields"))
     ds = Dataset(
         **{k: v for k, v in entry.items()
-           if k not in {"natural_key", "regions", "feeds", "warn_rules", "redirect_hosts", "cell_fields"}},
+           if k not in {"natural_key", "regions", "warn_rules", "redirect_hosts", "cell_fields"}},
         cell_fields=tuple(entry.get("cell_fields", ())),
         redirect_hosts=tuple(entry.get("redirect_hosts", ())),
         natural_key=tuple(entry.get("natural_key", ())),
         regions=tuple(str(r) for r in entry.get("regions", ())),
-        feeds=tuple(entry.get("feeds", ())),
         warn_rules=tuple(entry.get("warn_rules", ())),
         fields=fields,
     )
@@ -305,55 +312,6 @@ def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
 
 
 
-@dataclass(frozen=True)
-class PartOfWhole:
-    """A rate's numerator and denominator as number fields of one dataset (indicator catalog,
-    seeds/indicators.csv): in every row the parts' sum is at most the wholes' sum, else the
-    rate of that row, and of any sum over rows, would exceed 100 %."""
-    indicator: str
-    parts: tuple[str, ...]
-    wholes: tuple[str, ...]
-
-
-def _terms(expression: str) -> list[tuple[str, str]]:
-    """'dataset.field + dataset.field' → [(dataset, field), ...]."""
-    return [tuple(t.strip().split(".", 1)) if "." in t else ("", t.strip())
-            for t in expression.split("+")] if expression.strip() else []
-
-
-@cache
-def parts_of_wholes() -> dict[str, tuple[PartOfWhole, ...]]:
-    """dataset id → the part-of-whole rules its rows must keep, derived from the indicator
-    catalog's numerator and denominator (the one place a rate's inputs are declared)."""
-    catalog = load_catalog()
-    rules: dict[str, list[PartOfWhole]] = {}
-    with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as fh:
-        indicators = list(csv.DictReader(fh))
-    for row in indicators:
-        code, numerator, denominator = row["indicator_code"], _terms(row["numerator"]), \
-            _terms(row["denominator"])
-        if not numerator and not denominator:
-            continue
-        where = f"seeds/indicators.csv {code}"
-        if not numerator or not denominator:
-            raise CatalogError(f"{where}: give both numerator and denominator, or neither")
-        datasets = {d for d, _ in numerator + denominator}
-        if len(datasets) != 1 or (dataset := datasets.pop()) not in catalog:
-            raise CatalogError(f"{where}: numerator and denominator must name fields of one "
-                               f"dataset of sources.yml as dataset.field (got {sorted(datasets)})")
-        ds = catalog[dataset]
-        numbers = {f.name: f for f in ds.fields if f.kind == "number"}
-        names = [n for _, n in numerator + denominator]
-        if unknown := [n for n in names if n not in numbers]:
-            raise CatalogError(f"{where}: {unknown} are not number fields of {dataset}")
-        if len(units := {typed_unit(numbers[n])[0] for n in names}) != 1:
-            raise CatalogError(f"{where}: numerator and denominator fields differ in unit "
-                               f"({sorted(map(str, units))}); a part-of-whole needs one unit")
-        rules.setdefault(dataset, []).append(
-            PartOfWhole(code, tuple(n for _, n in numerator), tuple(n for _, n in denominator)))
-    return {d: tuple(r) for d, r in rules.items()}
-
-
 @cache
 def region_aliases(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
     """Normalised alias → GB/T 2260 code, from the dbt seed that staging also uses."""
@@ -382,36 +340,6 @@ def typed_unit(f: Field) -> tuple[str | None, float]:
     return _at_landing().get(f.unit, (f.unit, 1.0)) if f.unit else (None, 1.0)
 
 
-
-# --- dbt sources, generated from the catalog so column docs exist once -----------------------
-
-DBT_STAGING_DIR = PACKAGE_DIR.parent / "dbt_project" / "models" / "staging"
-GENERATED_NOTE = "# Generated from ingestion/sources.yml by `make catalog`; edit that file instead.\n"
-
-
-def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
-    """The dbt sources YAML for one domain's raw tables, each mapped to its ingestion asset."""
-    catalog = catalog or load_catalog()
-    tables = []
-    for ds in (d for d in catalog.values() if d.domain == domain):
-        columns = [{"name": name, "description": doc} for name, _, doc in raw_columns(ds)]
-        tables.append({
-            "name": ds.id,
-            "description": f"{ds.title_zh} — {ds.title_en}. Provided by {ds.department}; "
-                           f"{ds.frequency}; {ds.format} ({ds.encoding}). Each field as received (text) and, "
-                           "typed by the landing contract, <field>__value or <field>__code.",
-            # read by the publishing step for each published table's 提供方, 来源 and 更新周期
-            "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department,
-                     "title_zh": ds.title_zh, "update_cycle_zh": ds.update_cycle,
-                     # Parquet files Spark registers as this table (macro register_raw_parquet)
-                     **({"storage": "parquet", "partition": ds.raw_partition}
-                        if ds.storage == "parquet" else {})},
-            "columns": columns,
-        })
-    doc = {"version": 2, "sources": [{"name": domain, "schema": "raw", "tables": tables}]}
-    return GENERATED_NOTE + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-
-
 def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
     """(name, DuckDB type, description) of every column of ds.raw_table: each field as
     received (text) and, for a number, year, time or region, typed by the contract beside it
@@ -428,58 +356,3 @@ def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
                    "YYYY-MM: the folder of the Parquet file it is in")] if ds.raw_partition else []
     return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)
                      for name, (sql_type, doc) in LOAD_COLUMNS.items()] + partition
-
-
-def dbt_sources_path(domain: str) -> Path:
-    return DBT_STAGING_DIR / domain / f"_{domain}__sources.yml"
-
-
-NORMALIZE_MACRO_PATH = PACKAGE_DIR.parent / "dbt_project" / "macros" / "normalize_name.sql"
-
-
-def normalize_macro() -> str:
-    """dbt's normalize_name macro, generated from the landing contract's (ingestion/rules.py)."""
-    return ("{# Generated by `make catalog` from ingestion/rules.py (normalized_sql); edit that "
-            "file instead. #}\n{% macro normalize_name(expr) -%}"
-            "{{ adapter.dispatch('normalize_name')(expr) }}{%- endmacro %}\n"
-            + "".join(f"{{% macro {prefix}__normalize_name(expr) -%}}\n    "
-                      + normalized_sql("{{ expr }}", dialect) + "\n{%- endmacro %}\n"
-                      for prefix, dialect in (("default", "duckdb"), ("spark", "spark"))))
-
-
-MARTS_DIR = PACKAGE_DIR.parent / "dbt_project" / "models" / "marts"
-_INDICATOR_COLUMN = re.compile(
-    r'^(\s+)meta: \{indicator: (\w+)((?:, \w+: (?:"[^"]*"|\w+))*)\}\n\1description: .*$', re.M)
-
-
-def indicator_descriptions(text: str) -> str:
-    """A models YAML with the description of every indicator column (meta.indicator) made from
-    the indicator catalog (seeds/indicators.csv: names, unit), plus the column's own
-    meta.note: the catalog is the one place an indicator is described."""
-    with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as fh:
-        catalog = {r["indicator_code"]: r for r in csv.DictReader(fh)}
-
-    def described(match: re.Match) -> str:
-        indent, code, rest = match.groups()
-        r = catalog[code]
-        note = re.search(r'note: "([^"]*)"', rest)
-        text = f"{r['name_en']} ({r['name_zh']}), {r['unit']}." + (f" {note.group(1)}" if note else "")
-        return f'{indent}meta: {{indicator: {code}{rest}}}\n{indent}description: "{text}"'
-
-    return _INDICATOR_COLUMN.sub(described, text)
-
-
-def write_dbt_sources() -> list[Path]:
-    NORMALIZE_MACRO_PATH.write_text(normalize_macro(), encoding="utf-8")
-    written = [NORMALIZE_MACRO_PATH]
-    for path in sorted(MARTS_DIR.rglob("*.yml")):
-        text = path.read_text(encoding="utf-8")
-        if indicator_descriptions(text) != text:
-            path.write_text(indicator_descriptions(text), encoding="utf-8")
-            written.append(path)
-    for domain in sorted({d.domain for d in load_catalog().values()}):
-        path = dbt_sources_path(domain)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dbt_sources(domain), encoding="utf-8")
-        written.append(path)
-    return written

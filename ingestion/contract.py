@@ -30,10 +30,10 @@ from .catalog import (
     Field,
     code_aliases,
     load_catalog,
-    parts_of_wholes,
     region_aliases,
     typed_unit,
 )
+from .indicators import parts_of_wholes
 from .parsers import LoadError, ParsedTable
 from .rules import (
     DATE_FORMATS,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .files import temp_path
-from .metadata import DOMAINS_ZH, TableDoc
+from .metadata import TableDoc
 from .snapshot import SNAPSHOT_NAME, open_snapshot
 from .tiers import ROW_KEY, Tier
 
@@ -169,7 +169,8 @@ def datapackage(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel
     }
 
 
-def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: dict) -> list[dict]:
+def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: dict,
+              domains: dict[str, dict]) -> list[dict]:
     """One 编制指南 entry per table, Chinese headings."""
     entries = []
     for t in tables:
@@ -182,7 +183,7 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
         domain = Path(doc.path).parent.name
         sharing = _sharing(t, indicators)
         entries.append({
-            "信息资源分类": f"主题信息资源 / 资源环境 / {DOMAINS_ZH.get(domain, domain)}",
+            "信息资源分类": f"主题信息资源 / 资源环境 / {domains.get(domain, {}).get('name_zh', domain)}",
             "信息资源名称": doc.title_zh or t["name"],
             "信息资源代码": f"511900.marts.{t['name']}",
             "信息资源提供方": "、".join(providers),
@@ -229,7 +230,8 @@ def write_catalogue_xlsx(entries: list[dict], rel: dict, path: Path) -> None:
     book.save(path)
 
 
-def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo_dir: Path) -> list[Path]:
+def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo_dir: Path,
+                     domains: dict[str, dict]) -> list[Path]:
     """tier_dir/datapackage.json, catalogue.json and catalogue.xlsx."""
     with open_snapshot(tier_dir) as con:
         cursor = con.execute("SELECT * FROM dim_indicator ORDER BY indicator_code")
@@ -240,7 +242,7 @@ def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo
         tables = _tables(con, docs, indicators)
     rel = release(repo_dir, provenance)
     package = datapackage(tier, tables, indicators, rel)
-    entries = catalogue(tier, tables, indicators, rel)
+    entries = catalogue(tier, tables, indicators, rel, domains)
     written = []
     for name, body in [("datapackage.json", package),
                        ("catalogue.json", {"目录": f"巴中市减污降碳协同增效信息资源目录（{tier.title_zh}）",

@@ -13,7 +13,6 @@ from pathlib import Path
 import vendor
 
 from .files import temp_path
-from .metadata import DOMAINS_ZH
 from .snapshot import open_snapshot
 
 TEMPLATE = Path(__file__).with_name("dashboard.html")
@@ -40,7 +39,7 @@ def deciding_decimals(value: float | None, target: float | None, decimals: int) 
     return decimals
 
 
-def dashboard_data(tier_dir: Path) -> dict:
+def dashboard_data(tier_dir: Path, domains: dict[str, dict]) -> dict:
     with open_snapshot(tier_dir) as con:
         units = dict(con.execute("SELECT unit, name_zh FROM dim_unit").fetchall())
         targets = _rows(con, f"""
@@ -67,13 +66,13 @@ def dashboard_data(tier_dir: Path) -> dict:
         regions = _rows(con, "SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region "
                              "ORDER BY region_code")
     for t in targets:
-        t["domain_zh"] = DOMAINS_ZH.get(t["domain"], t["domain"])
+        t["domain_zh"] = domains.get(t["domain"], {}).get("name_zh", t["domain"])
         t["unit_zh"] = t["unit"] if t["unit"] == "%" else units.get(t["unit"], t["unit"])
         # the catalog's decimals hold in the indicator's unit; a converted unit (万千瓦) gets 2
         base = t["decimals"] if t.pop("same_unit") else 2
         t["decimals"] = max(deciding_decimals(t["latest_value"], t["target_value"], base),
                             deciding_decimals(t["projected_value"], t["target_value"], base))
-    domains = sorted({t["domain"] for t in targets})
+    present_domains = sorted({t["domain"] for t in targets})
     present = {t["target_id"] for t in targets}
     return {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -82,7 +81,8 @@ def dashboard_data(tier_dir: Path) -> dict:
         "has_sample": any(t["provenance"] == "sample" for t in targets),
         "headline": HEADLINE,
         "not_open": [t for t in HEADLINE if t not in present],
-        "domains": [{"code": d, "zh": DOMAINS_ZH.get(d, d), "en": d.replace("_", " ")} for d in domains],
+        "domains": [{"code": d, "zh": domains.get(d, {}).get("name_zh", d),
+                     "en": domains.get(d, {}).get("name_en", d)} for d in present_domains],
         "regions": regions,
         "targets": targets,
         "counties": counties,
@@ -90,8 +90,8 @@ def dashboard_data(tier_dir: Path) -> dict:
     }
 
 
-def write_dashboard(tier_dir: Path) -> Path:
-    data = json.dumps(dashboard_data(tier_dir), ensure_ascii=False, default=str)
+def write_dashboard(tier_dir: Path, domains: dict[str, dict]) -> Path:
+    data = json.dumps(dashboard_data(tier_dir, domains), ensure_ascii=False, default=str)
     echarts = vendor.npm_file(*ECHARTS).read_text(encoding="utf-8")
     # inside <script>, "</" would end the element early (ECharts' build has no "</script")
     html = (TEMPLATE.read_text(encoding="utf-8")

@@ -2,17 +2,13 @@
 descriptions of the published tables (the models' YAML), the one source for the Parquet field
 metadata, the catalog and the docs. Orchestration reads the manifest through `read_manifest`."""
 
+import csv
 import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 PUBLISHED_SCHEMA = "marts"
-# display names of the plan's domains (mart_target_progress.domain, the marts' folders)
-DOMAINS_ZH = {"energy": "能源", "carbon": "碳排放", "transport": "交通", "forestry": "林业生态",
-              "waste": "固体废物", "water": "水环境", "buildings": "城乡建设", "industry": "工业",
-              "public_institutions": "公共机构", "air": "大气", "economy": "经济",
-              "core": "指标与维度", "targets": "目标进展", "synergy": "协同增效"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +43,16 @@ def read_manifest(manifest_path: Path) -> dict:
 @cache
 def _read(path: Path, mtime_ns: int) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
+    """domain → {name_zh, name_en}: the domains seed (the plan's domains and the other mart
+    areas: mart_target_progress.domain, the marts' folders), found through the manifest."""
+    seed = next(n for n in read_manifest(manifest_path)["nodes"].values()
+                if n["resource_type"] == "seed" and n["name"] == "domains")
+    project_dir = Path(manifest_path).resolve().parent.parent  # <project>/target/manifest.json
+    with open(project_dir / seed["original_file_path"], encoding="utf-8", newline="") as fh:
+        return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"]} for r in csv.DictReader(fh)}
 
 
 def model_nodes(manifest_path: Path, schema: str) -> dict[str, dict]:

@@ -47,3 +47,22 @@
     left join ({{ region_alias_lookup() }}) as region_aliases
         on {{ normalize_name(name_expr) }} = region_aliases.alias_key
 {%- endmacro %}
+
+
+{# Every number field of a raw table, typed at landing, under its staging name (sources.yml:
+   the field's name, or its staged_as): a field added to sources.yml reaches staging, and the
+   indicators declared on it, without an edit here. Read from the generated source YAML
+   (meta.staged_as); at parse time there is no graph and nothing is selected. #}
+{% macro staged_numbers(source_name, table_name, relation=none) -%}
+    {%- set p = relation ~ '.' if relation else '' -%}
+    {%- if execute -%}
+    {%- set nodes = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+                    | selectattr('name', 'equalto', table_name) | list -%}
+    {%- if not nodes -%}
+        {{ exceptions.raise_compiler_error("staged_numbers: no source " ~ source_name ~ "." ~ table_name) }}
+    {%- endif -%}
+    {%- for column in nodes[0].columns.values() if column.meta.staged_as %}
+        {{ p }}{{ column.name }} as {{ column.meta.staged_as }},
+    {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -20,6 +20,7 @@ from publishing import (
     SNAPSHOT_NAME,
     TIER_BY_NAME,
     TIERS,
+    domain_names,
     replace_dir,
     table_docs,
     write_browse,
@@ -147,7 +148,8 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "(《政务信息资源目录编制指南》 fields: 共享属性, 开放属性, 提供方, 更新周期, ...).")
     def catalog() -> dg.MaterializeResult:
         def build(out: Path, tier) -> list[str]:
-            return [str(p) for p in write_catalogues(out, table_docs(manifest), tier, REPO_DIR)]
+            return [str(p) for p in write_catalogues(out, table_docs(manifest), tier, REPO_DIR,
+                                                      domain_names(manifest))]
 
         return per_tier("catalog", ["datapackage.json", "catalogue.json", "catalogue.xlsx"], build)
 
@@ -159,7 +161,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "Chinese and English; one file that works offline.")
     def dashboard() -> dg.MaterializeResult:
         def build(out: Path, tier) -> str:
-            return write_dashboard(out).as_uri()
+            return write_dashboard(out, domain_names(manifest)).as_uri()
 
         return per_tier("dashboard", ["dashboard/index.html"], build, [TIER_BY_NAME["open"]])
 

@@ -6,13 +6,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingestion.catalog import (
+from ingestion.catalog import load_catalog
+from ingestion.codegen import (
+    INDICATOR_VALUES_PATH,
     MARTS_DIR,
     NORMALIZE_MACRO_PATH,
     dbt_sources,
     dbt_sources_path,
     indicator_descriptions,
-    load_catalog,
+    indicator_values_sql,
     normalize_macro,
 )
 from orchestration.definitions import build_definitions
@@ -82,8 +84,8 @@ def test_each_mart_has_a_blocking_gx_check_that_publishing_waits_for():
 
 def test_generated_dbt_files_are_up_to_date():
     """What `make catalog` writes from the one place each thing is declared: the dbt sources
-    (sources.yml), dbt's normalize_name (ingestion/rules.py) and the description of every
-    indicator column of the marts (seeds/indicators.csv)."""
+    (sources.yml), dbt's normalize_name (ingestion/rules.py), the description of every
+    indicator column of the marts and the SQL of every declared indicator (seeds/indicators.csv)."""
     for domain in {d.domain for d in load_catalog().values()}:
         assert dbt_sources_path(domain).read_text(encoding="utf-8") == dbt_sources(domain), (
             "run `make catalog`: dbt sources are generated from ingestion/sources.yml")
@@ -91,6 +93,7 @@ def test_generated_dbt_files_are_up_to_date():
     for path in MARTS_DIR.rglob("*.yml"):
         text = path.read_text(encoding="utf-8")
         assert indicator_descriptions(text) == text, f"run `make catalog`: {path.name}"
+    assert INDICATOR_VALUES_PATH.read_text(encoding="utf-8") == indicator_values_sql(), "run `make catalog`"
 
 
 def test_telemetry_is_switched_off_by_the_project():

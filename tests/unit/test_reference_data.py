@@ -28,9 +28,8 @@ def test_every_target_maps_to_a_catalogued_indicator():
     indicators = {r["indicator_code"]: r for r in read(SEEDS_DIR / "indicators.csv")}
     assert len(targets) == 65 and set(mapping) == targets
     assert set(mapping.values()) <= set(indicators)
-    for row in indicators.values():  # bilingual, with provider, cycle and share type
+    for row in indicators.values():  # bilingual, with a share type (provider and cycle: its datasets')
         assert row["name_zh"] and row["name_en"] and row["unit"] and row["definition"]
-        assert row["provider_zh"] and row["update_cycle_zh"]
         assert row["share_type_zh"] in {"无条件共享", "有条件共享", "不予共享"}
     monitored = {"pm25_annual_mean", "o3_mda8_90th_percentile", "good_air_days_share",
                  "co2_emissions_energy", "energy_consumption_total", "gdp_comparable_prices"}

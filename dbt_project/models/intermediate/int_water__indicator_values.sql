@@ -1,21 +1,8 @@
--- Water indicators in long form, every rate from its numerator and denominator.
--- Sewage, sludge and rural environment: each county/district, and the city from the sums of
--- its counties/districts in complete years (macro with_city_sums). Drinking water sources:
--- shares and counts over the sources of each county/district and of the whole city, with
--- each source's GB 3838 class from int_water__drinking_source_classes.
-with sewage as (
-    {{ with_city_sums(ref('stg_water__sewage_sludge'),
-        ['sewage_discharged_m3', 'sewage_treated_m3', 'sludge_generated_t', 'sludge_treated_t']) }}
-),
-
-rural as (
-    {{ with_city_sums(ref('stg_water__rural_environment'),
-        ['villages', 'villages_sewage_treated', 'rural_households', 'sanitary_toilet_households',
-         'demo_households', 'demo_harmless_toilet_households', 'manure_generated_t',
-         'manure_utilized_t', 'large_farms', 'large_farms_equipped']) }}
-),
-
-sources as (
+-- Water indicators counted over drinking water sources and monitoring stations (sewage and
+-- rural-environment rates are declared in the indicators seed: int_indicator_values).
+-- Drinking water sources: shares and counts over the sources of each county/district and of
+-- the whole city, with each source's GB 3838 class from int_water__drinking_source_classes.
+with sources as (
     select
         year,
         coalesce(region_code, '511900') as region_code,
@@ -58,34 +45,6 @@ auto_monitoring as (
     group by grouping sets ((year, region_code), (year))
 )
 
-select * from (
-    select
-        'water_sewage_sludge' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * sewage_treated_m3 / nullif(sewage_discharged_m3, 0) as urban_sewage_collection_treatment_rate,
-        100.0 * sludge_treated_t / nullif(sludge_generated_t, 0) as sewage_sludge_treatment_disposal_rate
-    from sewage
-)
-unpivot (obs_value for indicator_code in (
-    urban_sewage_collection_treatment_rate, sewage_sludge_treatment_disposal_rate
-))
-union all by name
-select * from (
-    select
-        'water_rural_environment' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * villages_sewage_treated / nullif(villages, 0) as village_sewage_treatment_share,
-        100.0 * sanitary_toilet_households / nullif(rural_households, 0) as rural_sanitary_toilet_coverage,
-        100.0 * demo_harmless_toilet_households / nullif(demo_households, 0)
-            as demonstration_village_harmless_toilet_coverage,
-        100.0 * manure_utilized_t / nullif(manure_generated_t, 0) as livestock_manure_utilization_rate,
-        100.0 * large_farms_equipped / nullif(large_farms, 0) as livestock_farm_manure_facility_matching_rate
-    from rural
-)
-unpivot (obs_value for indicator_code in (
-    village_sewage_treatment_share, rural_sanitary_toilet_coverage,
-    demonstration_village_harmless_toilet_coverage, livestock_manure_utilization_rate,
-    livestock_farm_manure_facility_matching_rate
-))
-union all by name
 select * from (
     select 'water_drinking_sources' as source_id, cast(null as varchar) as load_id, * from sources
 )

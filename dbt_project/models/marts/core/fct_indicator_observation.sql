@@ -1,14 +1,7 @@
 -- The conformed fact (SDMX-like): one observation per indicator, region and period, from
--- every domain's int_<domain>__indicator_values model.
-{%- set domains = ['waste', 'energy', 'carbon', 'economy', 'air', 'transport', 'forestry', 'water',
-                    'buildings', 'industry', 'public_institutions'] %}
+-- int_indicator_values (every indicator of the catalogue, seeds/indicators.csv).
 with observations as (
-    {%- for domain in domains %}
-    select * from {{ ref('int_' ~ domain ~ '__indicator_values') }}
-    {%- if not loop.last %}
-    union all by name
-    {%- endif %}
-    {%- endfor %}
+    select * from {{ ref('int_indicator_values') }}
 )
 
 select

@@ -8,17 +8,7 @@ typed as (
     select
         year__value as year,
         '511900' as region_code,
-        built_up_area__value as built_up_area_ha,
-        green_covered_area__value as green_covered_area_ha,
-        new_floor_area__value as floor_area_started_m2,
-        prefabricated_floor_area__value
-            as prefabricated_floor_area_started_m2,
-        new_urban_floor_area__value as new_urban_floor_area_m2,
-        green_floor_area__value as green_floor_area_m2,
-        star_green_floor_area__value as star_green_floor_area_m2,
-        renewable_substitution__value as renewable_substitution_pct,
-        rooftop_pv_coverage__value as rooftop_pv_coverage_pct,
-        waste_platforms__value as waste_supervision_platforms,
+        {{ staged_numbers('buildings', 'buildings_urban_construction') }}
         {{ lineage_columns() }}
     from source
 )

@@ -9,10 +9,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.hydro__value as hydro_kw,
-        source.wind__value as wind_kw,
-        source.solar_pv__value as solar_pv_kw,
-        source.biomass__value as biomass_kw,
+        {{ staged_numbers('energy', 'energy_installed_capacity', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )

@@ -7,7 +7,7 @@ typed as (
     select
         source.year__value as year,
         source.region__code as region_code,
-        source.eqi__value as eqi,
+        {{ staged_numbers('forestry', 'ecology_quality_index', 'source') }}
         source.eqi_class,
         {{ lineage_columns('source') }}
     from source

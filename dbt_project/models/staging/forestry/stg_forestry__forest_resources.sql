@@ -10,9 +10,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.forest_coverage__value as forest_coverage_pct,
-        source.stock_volume__value as stock_volume_m3,
-        source.shelterbelt_km__value as shelterbelt_planted_km,
+        {{ staged_numbers('forestry', 'forestry_resources', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )

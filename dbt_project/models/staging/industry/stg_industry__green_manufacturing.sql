@@ -9,13 +9,7 @@ typed as (
     select
         year__value as year,
         '511900' as region_code,
-        energy_use__value as energy_use_tce,
-        value_added_2020_prices__value
-            as value_added_2020_prices_10k_yuan,
-        green_parks__value as green_parks,
-        green_factories__value as green_factories,
-        bulk_waste_generated__value as bulk_waste_generated_t,
-        bulk_waste_utilized__value as bulk_waste_utilized_t,
+        {{ staged_numbers('industry', 'industry_green_manufacturing') }}
         {{ lineage_columns() }}
     from source
 )

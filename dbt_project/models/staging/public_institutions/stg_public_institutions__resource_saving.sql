@@ -8,14 +8,7 @@ typed as (
     select
         year__value as year,
         '511900' as region_code,
-        organs_county_and_above__value as organs_county_and_above,
-        saving_organs_county_and_above__value as saving_organs_county_and_above,
-        organs_direct__value as organs_direct,
-        saving_organs_direct__value as saving_organs_direct,
-        procurement_total__value as procurement_total_yuan,
-        procurement_green__value as procurement_green_yuan,
-        energy_use__value as energy_use_tce,
-        floor_area__value as floor_area_m2,
+        {{ staged_numbers('public_institutions', 'public_institutions_resource_saving') }}
         {{ lineage_columns() }}
     from source
 )

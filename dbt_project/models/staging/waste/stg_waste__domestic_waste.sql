@@ -9,8 +9,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.collected__value as collected_t,
-        source.harmless_treated__value as harmless_treated_t,
+        {{ staged_numbers('waste', 'waste_domestic_waste', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )

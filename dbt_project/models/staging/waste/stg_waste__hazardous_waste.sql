@@ -9,10 +9,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.generated__value as generated_t,
-        source.stored_earlier__value as stored_earlier_t,
-        source.utilized__value as utilized_t,
-        source.disposed__value as disposed_t,
+        {{ staged_numbers('waste', 'waste_hazardous_waste', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )

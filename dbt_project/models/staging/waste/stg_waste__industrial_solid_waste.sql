@@ -9,11 +9,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.generated__value as generated_t,
-        source.utilized__value as utilized_t,
-        source.utilized_from_storage__value as utilized_from_storage_t,
-        source.disposed__value as disposed_t,
-        source.stored__value as stored_t,
+        {{ staged_numbers('waste', 'waste_industrial_solid_waste', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )

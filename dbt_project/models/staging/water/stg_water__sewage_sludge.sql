@@ -9,10 +9,7 @@ typed as (
         source.year__value as year,
         source.region__code as region_code,
         source.region as region_as_received,
-        source.sewage_discharged__value as sewage_discharged_m3,
-        source.sewage_treated__value as sewage_treated_m3,
-        source.sludge_generated__value as sludge_generated_t,
-        source.sludge_treated__value as sludge_treated_t,
+        {{ staged_numbers('water', 'water_sewage_sludge', 'source') }}
         {{ lineage_columns('source') }}
     from source
 )
