@@ -14,8 +14,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
 
-from ingestion.catalog import SEEDS_DIR, Dataset, typed_unit
-from ingestion.landing import SOURCE_KEY
+from ingestion import SEEDS_DIR, Dataset, landed_loads_sql, typed_unit
 
 REGIONS_REPORTING = "regions_reporting_min"
 # Cells a feed may lose to its warn_rules (odd bad readings) before the batch is stopped:
@@ -73,8 +72,8 @@ def raw_profile_sql(ds: Dataset) -> str:
         ),
         vintages AS (
             SELECT load_id, lag(rows_received) OVER (
-                PARTITION BY {SOURCE_KEY} ORDER BY fetched_at, load_id) AS previous_vintage_rows
-            FROM raw.load_log WHERE dataset_id = '{ds.id}' AND status = 'landed'
+                PARTITION BY source ORDER BY fetched_at, load_id) AS previous_vintage_rows
+            FROM ({landed_loads_sql(ds.id)})
         ),
         quarantine AS (
             SELECT load_id, count(*) FILTER (WHERE rule IN ({warned})) AS warned

@@ -1,15 +1,32 @@
-"""Ingestion: the source catalog, connectors, parsers, raw landing and the local data portal.
+"""Ingestion: the source and indicator catalogues, connectors, parsers, raw landing, the load
+log and the local data portal. Other packages use only the names exported here (the
+import-linter contract `ingestion-public` holds them to it)."""
 
-Public surface used by orchestration: `load_catalog`, `HttpConnector`, `FileDropConnector`,
-`land`, `serve_portal`, `point_views` (raw views over Parquet files).
-"""
-
-from .catalog import Dataset, load_catalog
-from .connectors import FetchedFile, FetchError, FileDropConnector, HttpConnector
-from .landing import LoadResult, land
-from .parsers import LoadError
+from .catalog import (
+    CITY_CODE,
+    SAMPLE_DATA_DIR,
+    SEEDS_DIR,
+    CatalogError,
+    Dataset,
+    load_catalog,
+    load_update_cycles,
+    raw_columns,
+    typed_unit,
+)
+from .connectors import FetchedFile, FetchError, FileDropConnector, HttpConnector, drop_uri
+from .contract import rule_severity
+from .freshness import dataset_freshness
+from .indicators import load_domains, load_indicators
+from .landing import LoadResult, land_batch, land_batches, log_fetch_failure
+from .loads import landed_loads_sql, latest_loads_sql, quarantined_by_rule
+from .parsers import MAX_FILE_BYTES, LoadError
 from .portal import serve_portal
 from .raw_files import point_views
+from .sample_data import install_sample_drops
 
-__all__ = ["Dataset", "FetchError", "FetchedFile", "FileDropConnector", "HttpConnector",
-           "LoadError", "LoadResult", "land", "load_catalog", "point_views", "serve_portal"]
+__all__ = ["CITY_CODE", "MAX_FILE_BYTES", "SAMPLE_DATA_DIR", "SEEDS_DIR", "CatalogError", "Dataset",
+           "FetchError", "FetchedFile", "FileDropConnector", "HttpConnector", "LoadError", "LoadResult",
+           "dataset_freshness", "drop_uri", "install_sample_drops", "land_batch", "land_batches",
+           "landed_loads_sql", "latest_loads_sql", "load_catalog", "load_domains", "load_indicators",
+           "load_update_cycles", "log_fetch_failure", "point_views", "quarantined_by_rule", "raw_columns",
+           "rule_severity", "serve_portal", "typed_unit"]

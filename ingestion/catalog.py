@@ -16,8 +16,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "sources.yml"
 SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
-# GB/T 2260 code of 巴中市, the city every county/district row sums to
-CITY_CODE = "511900"
+
+
+def _city_code() -> str:
+    """GB/T 2260 code of 巴中市: the regions seed's city row (dbt: var city_code, kept equal)."""
+    with open(SEEDS_DIR / "regions.csv", encoding="utf-8", newline="") as fh:
+        return next(r["region_code"] for r in csv.DictReader(fh) if r["region_level"] == "city")
+
+
+CITY_CODE = _city_code()
 
 FIELD_KINDS = {"year", "region", "number", "text", "datetime", "date", "code"}
 

@@ -205,7 +205,7 @@ def _stays_under_listing(name: str) -> bool:
 
 def drop_uri(path: Path) -> str:
     """A drop file's URI: its path as it reads (环境信息依法披露/…), not percent-encoded, so
-    messages name it legibly (landing's SOURCE_KEY decodes either form alike)."""
+    messages name it legibly (ingestion.loads.SOURCE_KEY decodes either form alike)."""
     return f"file://{path.resolve().as_posix()}"
 
 

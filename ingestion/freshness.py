@@ -76,7 +76,7 @@ def latest_period(con: duckdb.DuckDBPyConnection, ds: Dataset) -> str | None:
     return str(max(years)) if years else None
 
 
-def freshness(con: duckdb.DuckDBPyConnection, ds: Dataset, today: date) -> Freshness:
+def dataset_freshness(con: duckdb.DuckDBPyConnection, ds: Dataset, today: date) -> Freshness:
     expected, due_by = expected_period(ds.cycle, today)
     try:
         latest = latest_period(con, ds)

@@ -28,6 +28,7 @@ from . import raw_files
 from .catalog import Dataset, load_catalog, raw_columns
 from .connectors import FetchedFile
 from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed
+from .loads import SOURCE_KEY, landed_loads_sql, latest_loads_sql, quarantined_by_rule
 from .parsers import LoadError, check_size, decode, parse, refuse_cut_csv, refuse_html
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 # Which source a load came from: its URI without scheme and host, so the same file read from
 # the portal on another port (or a mirror) is the same source; percent-decoded, so a drop
 # file named in Chinese is one source whether its URI was written encoded (before) or not.
-SOURCE_KEY = "url_decode(regexp_replace(source_uri, '^[a-z]+://[^/]*', ''))"
 
 
 @dataclass(frozen=True)
@@ -147,12 +147,6 @@ def archive(data: bytes, sha256: str, ds: Dataset, archive_dir: Path) -> Path:
 def make_load_id(ds: Dataset, fetched_at: datetime, sha256: str) -> str:
     # Sorts by fetch time, so "latest vintage" is also the greatest load id.
     return f"{fetched_at:%Y%m%dT%H%M%S%fZ}-{ds.id}-{sha256[:12]}"
-
-
-def land(con: duckdb.DuckDBPyConnection, ds: Dataset, fetched: FetchedFile,
-         archive_dir: Path) -> LoadResult:
-    """Land one fetched file (see land_batch)."""
-    return land_batch(con, ds, [fetched], archive_dir)[0]
 
 
 @dataclass
@@ -383,20 +377,14 @@ def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset,
     key = SOURCE_KEY.replace("source_uri", "files.uri")
     rows = con.execute(f"""
         WITH files AS (SELECT unnest($uris) AS uri, unnest($shas) AS sha),
-        landed AS (
-            SELECT load_id, {SOURCE_KEY} AS source, source_sha256, fetched_at FROM raw.load_log
-            WHERE dataset_id = $dataset AND status = 'landed'
-        ),
-        latest AS (
-            SELECT source, load_id, source_sha256 FROM landed
-            QUALIFY row_number() OVER (PARTITION BY source ORDER BY fetched_at DESC, load_id DESC) = 1
-        )
+        landed AS ({landed_loads_sql(ds.id)}),
+        latest AS ({latest_loads_sql(ds.id)})
         SELECT files.uri, files.sha, CASE
             WHEN latest.source IS NOT NULL
                 THEN CASE WHEN latest.source_sha256 = files.sha THEN latest.load_id END
             ELSE (SELECT min(load_id) FROM landed WHERE landed.source_sha256 = files.sha) END
         FROM files LEFT JOIN latest ON latest.source = {key}""",
-        {"dataset": ds.id, "uris": [u for u, _ in files], "shas": [s for _, s in files]}).fetchall()
+        {"uris": [u for u, _ in files], "shas": [s for _, s in files]}).fetchall()
     return {(uri, sha): load_id for uri, sha, load_id in rows if load_id}
 
 
@@ -454,16 +442,3 @@ def _loads_table(con: duckdb.DuckDBPyConnection, items: list) -> None:
                 "(load_id VARCHAR, uri VARCHAR, sha VARCHAR, fetched_at TIMESTAMPTZ)")
     con.executemany("INSERT INTO landing_loads VALUES (?, ?, ?, ?)",
                     [[load_id, f.uri, sha, f.fetched_at] for _, f, sha, _, load_id in items])
-
-
-def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> dict[str, list[tuple]]:
-    """Load id → (rule, field, rows or cells, first messages) of its quarantine, for the loads
-    given (one query however many)."""
-    found: dict[str, list[tuple]] = {}
-    for load_id, *rest in con.execute("""
-        SELECT load_id, rule, any_value(field ORDER BY row_number), count(*),
-               list(message ORDER BY row_number)[:5]
-        FROM raw.quarantine WHERE load_id IN (SELECT unnest($load_ids::VARCHAR[])) GROUP BY ALL ORDER BY ALL
-    """, {"load_ids": load_ids}).fetchall():
-        found.setdefault(load_id, []).append(tuple(rest))
-    return found

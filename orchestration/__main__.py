@@ -32,9 +32,7 @@ from typing import TextIO
 
 import duckdb
 
-from ingestion import serve_portal
-from ingestion.catalog import SAMPLE_DATA_DIR
-from ingestion.sample_data import install_sample_drops
+from ingestion import SAMPLE_DATA_DIR, install_sample_drops, serve_portal
 from publishing import SNAPSHOT_NAME, read_manifest
 
 from .recovery import process_tags, recover_crashed_runs, wait_for_writer

@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 
 import dagster as dg
 
-from ingestion import Dataset, FetchError, load_catalog
-from ingestion.catalog import load_update_cycles
+from ingestion import Dataset, FetchError, load_catalog, load_update_cycles
 
 from .assets.raw import raw_asset_key
 from .resources import SourcesResource

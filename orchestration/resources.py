@@ -12,9 +12,15 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from ingestion import Dataset, FetchedFile, FetchError, FileDropConnector, HttpConnector
-from ingestion.connectors import drop_uri
-from ingestion.parsers import MAX_FILE_BYTES
+from ingestion import (
+    MAX_FILE_BYTES,
+    Dataset,
+    FetchedFile,
+    FetchError,
+    FileDropConnector,
+    HttpConnector,
+    drop_uri,
+)
 
 # Writers share this Dagster pool (limit 1 in orchestration/dagster.yaml): DuckDB has one writer at a time.
 WRITER_POOL = "duckdb_writer"

@@ -33,9 +33,7 @@
         select
             ref_area,
             time_period,
-            case when bool_or(provenance = 'sample') then 'sample'
-                 when bool_or(provenance = 'derived') then 'derived'
-                 else 'published' end as provenance,
+            {{ provenance_weakest('provenance') }} as provenance,
             bool_or(obs_status = 'R') as is_revised
         from observations
         group by all

@@ -13,7 +13,7 @@
             c.source_id,
             c.year,
             counties.parent_code as region_code,
-            {{ summed_provenance('c.provenance') }} as provenance,
+            {{ provenance_computed('c.provenance') }} as provenance,
             cast(null as varchar) as load_id,
             bool_or(c.revised) as revised,
             c.indicator_code,
@@ -42,7 +42,7 @@
         select
             r.year,
             counties.parent_code as region_code,
-            {{ summed_provenance('r.provenance') }} as provenance,
+            {{ provenance_computed('r.provenance') }} as provenance,
             cast(null as varchar) as load_id,
             bool_or(r.revised) as revised,
             {%- for column in amount_columns %}
@@ -67,9 +67,4 @@
     select region_code, parent_code, count(*) over (partition by parent_code) as siblings
     from {{ ref('regions') }}
     where region_level in ('district', 'county')
-{%- endmacro %}
-
-{# A sum of sample figures stays 'sample'; of published ones it is 'derived'. #}
-{% macro summed_provenance(expr) -%}
-    case when bool_or({{ expr }} = 'sample') then 'sample' else 'derived' end
 {%- endmacro %}

@@ -18,11 +18,19 @@ from expectations import (
     suite_version,
     validate_per_batch,
 )
-from ingestion import Dataset, FetchError, LoadError, load_catalog
-from ingestion.catalog import raw_columns
-from ingestion.contract import rule_severity
-from ingestion.freshness import freshness
-from ingestion.landing import SOURCE_KEY, land_batches, log_fetch_failure, quarantined_by_rule
+from ingestion import (
+    Dataset,
+    FetchError,
+    LoadError,
+    dataset_freshness,
+    land_batches,
+    latest_loads_sql,
+    load_catalog,
+    log_fetch_failure,
+    quarantined_by_rule,
+    raw_columns,
+    rule_severity,
+)
 
 from ..resources import WRITER_POOL, SourcesResource, WarehouseResource
 from .checks import check_result
@@ -140,16 +148,6 @@ def build_raw_asset(ds: Dataset, retry: dg.RetryPolicy | None = None) -> dg.Asse
     return _raw
 
 
-def latest_loads_sql(ds: Dataset) -> str:
-    # The newest landed load of each source file: exactly the batches downstream will read.
-    return f"""
-        SELECT load_id FROM raw.load_log
-        WHERE dataset_id = '{ds.id}' AND status = 'landed'
-        QUALIFY row_number() OVER (PARTITION BY {SOURCE_KEY} ORDER BY fetched_at DESC, load_id DESC) = 1
-        ORDER BY load_id
-    """
-
-
 def quarantine_failures(con, ds: Dataset, load_ids: list[str]) -> dict[str, list[Failure]]:
     """Rows and cells the contract sent to quarantine count against their load, by their rule's
     severity (one query for all the loads)."""
@@ -179,7 +177,8 @@ def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
         version = suite_version(suite)
         outcome, validated_now = ValidationOutcome(suite=suite.name), 0
         with warehouse.connect() as con:
-            load_ids = [r[0] for r in con.execute(latest_loads_sql(ds)).fetchall()]
+            load_ids = [r[0] for r in con.execute(
+                f"SELECT load_id FROM ({latest_loads_sql(ds.id)}) ORDER BY load_id").fetchall()]
             stored = stored_outcomes(con, suite.name, version, load_ids)
             new = [load_id for load_id in load_ids if load_id not in stored]
             if new:  # one aggregate query over the new loads, one GX validation of its rows
@@ -223,7 +222,7 @@ def build_freshness_check(ds: Dataset) -> dg.AssetChecksDefinition:
     )
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
-            found = freshness(con, ds, date.today())
+            found = dataset_freshness(con, ds, date.today())
         return dg.AssetCheckResult(
             passed=not found.late, severity=dg.AssetCheckSeverity.WARN,
             description=found.describe(ds),

@@ -19,10 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, land, load_catalog, point_views
+from ingestion import FetchedFile, load_catalog, point_views
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.rules import lit, normalize_name, normalized_sql
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from tests.helpers import land
 
 # the published marts of the hourly paths → the columns that make their row
 MARTS = {

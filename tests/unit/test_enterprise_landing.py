@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, FileDropConnector, LoadError, land, load_catalog
+from ingestion import FetchedFile, FileDropConnector, LoadError, load_catalog
 from ingestion.landing import land_batch
 from ingestion.parsers import MAX_FILE_BYTES, MAX_REPORT_FIGURES, parse
 from ingestion.sample_data import DROP_SAMPLE_DIR
+from tests.helpers import land
 
 PERMITS = load_catalog()["enterprise_pollutant_permits"]
 REPORTS = load_catalog()["enterprise_environmental_disclosures"]

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, FetchError, HttpConnector, LoadError, land, load_catalog
+from ingestion import FetchedFile, FetchError, HttpConnector, LoadError, load_catalog
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.parsers import parse_json_pages, parse_nbs_easyquery, parse_xlsx
 from ingestion.portal import serve_portal
+from tests.helpers import land
 
 XLSX = (SAMPLE_DATA_DIR / "energy" / "installed_capacity.xlsx").read_bytes()
 

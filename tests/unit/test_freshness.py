@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, land, load_catalog
+from ingestion import FetchedFile, load_catalog
 from ingestion.catalog import load_update_cycles
-from ingestion.freshness import expected_period, freshness
+from ingestion.freshness import dataset_freshness, expected_period
+from tests.helpers import land
 
 YEARLY, MONTHLY = load_update_cycles()["年"], load_update_cycles()["月"]
 
@@ -31,13 +32,13 @@ HEADER = "年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨)
 def test_a_department_is_late_until_the_due_year_lands(tmp_path):
     ds = load_catalog()["waste_domestic_waste"]
     with duckdb.connect() as con:
-        assert freshness(con, ds, date(2026, 7, 1)).latest is None  # nothing landed: late
+        assert dataset_freshness(con, ds, date(2026, 7, 1)).latest is None  # nothing landed: late
         body = HEADER + "２０２４,巴州区,20.5,20.4,\n2023,恩阳区,1,1,\n"
         land(con, ds, FetchedFile("http://portal/d.csv", body.encode(), datetime.now(UTC)), tmp_path)
-        late = freshness(con, ds, date(2026, 7, 1))
+        late = dataset_freshness(con, ds, date(2026, 7, 1))
         assert (late.latest, late.expected, late.late) == ("2024", "2025", True)
         assert "市住房城乡建设局 is late: 2025 was due by 2026-06-30" in late.describe(ds)
-        assert not freshness(con, ds, date(2026, 6, 1)).late  # 2025 not yet due
+        assert not dataset_freshness(con, ds, date(2026, 6, 1)).late  # 2025 not yet due
 
 
 def test_a_monthly_feed_counts_the_months_of_its_landed_files(tmp_path):
@@ -47,9 +48,9 @@ def test_a_monthly_feed_counts_the_months_of_its_landed_files(tmp_path):
         row = "BZ0001A,2025-11-30 23:00," + ",".join(["1"] * (len(ds.fields) - 2))
         land(con, ds, FetchedFile("http://portal/air/hourly/BZ0001A_202511.csv",
                                   f"{header}\n{row}\n".encode(), datetime.now(UTC)), tmp_path)
-        found = freshness(con, ds, date(2026, 1, 5))
+        found = dataset_freshness(con, ds, date(2026, 1, 5))
         assert (found.latest, found.expected, found.late) == ("2025-11", "2025-11", False)
-        assert freshness(con, ds, date(2026, 1, 10)).late
+        assert dataset_freshness(con, ds, date(2026, 1, 10)).late
 
 
 def test_a_register_without_a_year_field_is_as_fresh_as_its_newest_date(tmp_path):
@@ -64,5 +65,5 @@ def test_a_register_without_a_year_field_is_as_fresh_as_its_newest_date(tmp_path
     body = json.dumps({"pages": [{"data": {"items": [record], "pages": 1}}]}, ensure_ascii=False)
     with duckdb.connect() as con:
         land(con, ds, FetchedFile("http://portal/api/p", body.encode(), datetime.now(UTC)), tmp_path)
-        late = freshness(con, ds, date(2026, 7, 1))
+        late = dataset_freshness(con, ds, date(2026, 7, 1))
         assert (late.latest, late.expected, late.late) == ("2024", "2025", True)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, FileDropConnector, LoadError, land, load_catalog
+from ingestion import FetchedFile, FileDropConnector, LoadError, load_catalog
+from tests.helpers import land
 
 DOMESTIC = load_catalog()["waste_domestic_waste"]
 INDUSTRIAL = load_catalog()["waste_industrial_solid_waste"]

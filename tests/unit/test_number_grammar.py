@@ -11,7 +11,8 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingestion import FetchedFile, land, load_catalog
+from ingestion import FetchedFile, load_catalog
+from tests.helpers import land
 
 DOMESTIC = load_catalog()["waste_domestic_waste"]  # collected: declared 万吨, typed in t, min 0
 HEADER = "年份,县区,生活垃圾清运量(万吨),无害化处理量(万吨),数据说明\n"

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from ingestion import FetchedFile, land, load_catalog, raw_files
+from ingestion import FetchedFile, load_catalog, raw_files
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.landing import land_batches
+from tests.helpers import land
 
 AIR = load_catalog()["air_hourly_readings"]
 GHG = load_catalog()["ghg_station_hourly"]

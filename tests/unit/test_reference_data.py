@@ -59,3 +59,14 @@ def test_region_names_map_to_codes(name, code):
 
 def test_unknown_region_is_not_guessed():
     assert normalize_name("成都市") not in region_aliases()
+
+
+def test_the_city_code_is_the_regions_seed_city_everywhere():
+    """One city code: the regions seed's city row, read by ingestion (CITY_CODE) and set for
+    dbt's macro city_code() in dbt_project.yml."""
+    import yaml
+
+    from ingestion.catalog import CITY_CODE
+    project = yaml.safe_load((SEEDS_DIR.parent / "dbt_project.yml").read_text(encoding="utf-8"))
+    cities = [r["region_code"] for r in read(SEEDS_DIR / "regions.csv") if r["region_level"] == "city"]
+    assert cities == [CITY_CODE] == [project["vars"]["city_code"]]

@@ -3,7 +3,7 @@
 with co2 as (
     select
         year, region_code,
-        case when bool_or(provenance = 'sample') then 'sample' else 'derived' end as provenance,
+        {{ provenance_computed('provenance') }} as provenance,
         any_value(load_id) as load_id,
         bool_or(revised) as revised,
         -- over the fuels reported; mart_carbon lists those a year leaves out
@@ -19,8 +19,7 @@ gdp as (
 carbon as (
     select
         'energy_consumption_by_fuel' as source_id, co2.year, co2.region_code,
-        case when co2.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
-             else 'derived' end as provenance,
+        {{ provenance_computed(['co2.provenance', 'gdp.gdp_provenance']) }} as provenance,
         co2.load_id, co2.revised,
         co2.co2_emissions_energy,
         co2.co2_emissions_energy / nullif(gdp.gdp_comparable_prices, 0) as co2_per_gdp

@@ -13,8 +13,7 @@ gdp as (
 consumption as (
     select
         'energy_consumption_by_fuel' as source_id, c.year, c.region_code,
-        case when c.provenance = 'sample' or gdp.gdp_provenance = 'sample' then 'sample'
-             else c.provenance end as provenance,
+        {{ provenance_computed(['c.provenance', 'gdp.gdp_provenance']) }} as provenance,
         c.load_id, c.revised,
         100.0 * c.raw_coal_t * raw_coal.tce_per_t / nullif(c.total_tce, 0) as coal_consumption_share,
         c.total_tce / nullif(gdp.gdp_comparable_prices, 0) as energy_consumption_per_gdp

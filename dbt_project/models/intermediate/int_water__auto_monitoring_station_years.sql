@@ -20,7 +20,7 @@ yearly as (
         count(*) as readings_received,
         count(*) filter (where do_mgl is not null and codmn_mgl is not null and nh3n_mgl is not null
                          and tp_mgl is not null) as readings_complete,
-        max(provenance) as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from readings
     group by station_code, year
 )

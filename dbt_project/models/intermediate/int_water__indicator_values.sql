@@ -5,8 +5,8 @@
 with sources as (
     select
         year,
-        coalesce(region_code, '511900') as region_code,
-        max(provenance) as provenance,
+        coalesce(region_code, {{ city_code() }}) as region_code,
+        {{ provenance_computed('provenance') }} as provenance,
         bool_or(revised) as revised,
         100.0 * count(*) filter (where source_level = 'urban' and has_warning_station)
             / nullif(count(*) filter (where source_level = 'urban'), 0)
@@ -35,8 +35,8 @@ auto_monitoring as (
     select
         'water_auto_monitoring_readings' as source_id,
         year,
-        coalesce(region_code, '511900') as region_code,
-        max(provenance) as provenance,
+        coalesce(region_code, {{ city_code() }}) as region_code,
+        {{ provenance_computed('provenance') }} as provenance,
         cast(null as varchar) as load_id,
         false as revised,
         'water_source_auto_monitoring_systems_reporting' as indicator_code,

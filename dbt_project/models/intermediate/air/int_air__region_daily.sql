@@ -16,8 +16,7 @@ with station_regions as (
 select
     station_regions.region_code,
     daily.day,
-    case when bool_or(daily.provenance = 'sample') then 'sample' else 'published' end
-        as provenance,
+    {{ provenance_computed('daily.provenance') }} as provenance,
     count(*) as stations,
     {%- for column in ['pm25_24h_ugm3', 'pm10_24h_ugm3', 'so2_24h_ugm3', 'no2_24h_ugm3',
                        'co_24h_mgm3', 'o3_1h_max_ugm3', 'o3_mda8_ugm3'] %}

@@ -53,7 +53,7 @@ station_days as (
         station_code,
         day,
         any_value(region_code) as region_code,
-        case when bool_or(provenance = 'sample') then 'sample' else 'published' end as provenance,
+        {{ provenance_computed('provenance') }} as provenance,
         max(fetched_at) as loaded_through
     from hourly
     group by station_code, day

@@ -82,7 +82,7 @@ annual as (
         {%- endfor %}
         count(co_24h_mgm3) as co_valid_days,
         count(o3_mda8_ugm3) as o3_valid_days,
-        case when bool_or(provenance = 'sample') then 'sample' else 'published' end as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from exact
     left join {{ ref('dim_region') }} as dim_region using (region_code)
     group by region_code, year

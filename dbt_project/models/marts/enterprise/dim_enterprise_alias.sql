@@ -19,7 +19,7 @@ select
     min(names.first_year) as first_year,
     max(names.last_year) as last_year,
     names.alias = dim_enterprise.name_zh as is_current_name,
-    case when bool_or(names.provenance = 'sample') then 'sample' else 'published' end as provenance
+    {{ provenance_weakest('names.provenance') }} as provenance
 from names
 inner join {{ ref('dim_enterprise') }} as dim_enterprise using (credit_code)
 group by names.credit_code, names.alias, names.source_id, dim_enterprise.name_zh

@@ -30,8 +30,8 @@ rolled as (
 
 select
     rolled.breakdown,
-    coalesce(rolled.industry_section, rolled.region_code, '511900') as area_code,
-    coalesce(rolled.region_code, '511900') as region_code,
+    coalesce(rolled.industry_section, rolled.region_code, {{ city_code() }}) as area_code,
+    coalesce(rolled.region_code, {{ city_code() }}) as region_code,
     dim_region.name_zh as region_name_zh,
     rolled.industry_section,
     sections.name_zh as industry_section_name_zh,
@@ -48,5 +48,5 @@ select
     case when rolled.is_sample then 'sample' else 'derived' end as provenance
 from rolled
 inner join {{ ref('dim_region') }} as dim_region
-    on dim_region.region_code = coalesce(rolled.region_code, '511900')
+    on dim_region.region_code = coalesce(rolled.region_code, {{ city_code() }})
 left join {{ ref('gbt4754_sections') }} as sections on sections.section = rolled.industry_section

@@ -27,7 +27,7 @@ monthly as (
         -- the month's hours by the calendar, not by the rows received
         24 * day(last_day(make_date(year, month, 1))) as hours_in_period,
         count(*) filter (where counted) as valid_hours,
-        max(provenance) as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from hourly
     group by station_code, gas, year, month
 ),
@@ -50,7 +50,7 @@ yearly as (
         24 * {{ days_between('make_date(year, 1, 1)', 'make_date(year + 1, 1, 1)') }} as hours_in_period,
         sum(valid_hours) as valid_hours,
         count(*) filter (where is_valid) as months_valid,
-        max(provenance) as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from months
     group by station_code, gas, year
 ),

@@ -61,8 +61,7 @@ changes as (
         air_changes.concentration_ugm3,
         100 * (air_changes.concentration_ugm3 / air_changes.previous_concentration_ugm3 - 1)
             as pollutant_change_pct,
-        case when carbon.provenance = 'sample' or air_changes.provenance = 'sample' then 'sample'
-             else 'derived' end as provenance,
+        {{ provenance_computed(['carbon.provenance', 'air_changes.provenance']) }} as provenance,
         'ambient_concentration' as basis,
         cast(null as bigint) as enterprises_compared,
         cast(null as double) as previous_emissions_t,
@@ -86,14 +85,14 @@ enterprise_pairs as (
 
 enterprise_changes as (
     select
-        coalesce(region_code, '511900') as region_code, year, any_value(base_year) as base_year, pollutant,
+        coalesce(region_code, {{ city_code() }}) as region_code, year, any_value(base_year) as base_year, pollutant,
         100 * (sum(co2_t order by credit_code) / sum(previous_co2_t order by credit_code) - 1) as co2_change_pct,
         cast(null as double) as co2_per_gdp_change_pct,
         cast(null as double) as previous_concentration_ugm3,
         cast(null as double) as concentration_ugm3,
         100 * (sum(disclosed_t order by credit_code) / sum(previous_disclosed_t order by credit_code) - 1)
             as pollutant_change_pct,
-        {{ summed_provenance('provenance') }} as provenance,
+        {{ provenance_computed('provenance') }} as provenance,
         'enterprise_emissions' as basis,
         count(*) as enterprises_compared,
         sum(previous_disclosed_t order by credit_code) as previous_emissions_t,

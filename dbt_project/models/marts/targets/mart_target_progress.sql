@@ -29,9 +29,7 @@ latest as (
         arg_max(measure, year) as latest_value,
         arg_max(indicator_value, year) as latest_indicator_value,
         -- sample wins: a target judged on any sample figure is sample
-        case when bool_or(provenance = 'sample') then 'sample'
-             when bool_or(provenance = 'derived') then 'derived'
-             else 'published' end as provenance
+        {{ provenance_weakest('provenance') }} as provenance
     from series
     group by all
 ),

@@ -34,7 +34,7 @@ daily as (
         {{ from_nano(mean_nano('tp_mgl')) }} as tp_mgl,
         {{ from_nano(mean_nano('turbidity_ntu')) }} as turbidity_ntu,
         {{ from_nano(mean_nano('conductivity_us_cm')) }} as conductivity_us_cm,
-        max(provenance) as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from readings
     group by station_code, cast(reading_time as date)
 ),

@@ -23,7 +23,7 @@ yearly as (
         count(water_class_rank) as days_classed,
         count(*) filter (where is_class_iii_or_better) as days_class_iii_or_better,
         count(*) filter (where not is_class_iii_or_better) as days_worse_than_class_iii,
-        max(provenance) as provenance
+        {{ provenance_computed('provenance') }} as provenance
     from days
     group by station_code, year
 )

@@ -39,7 +39,7 @@ select
     -- the worst value: the lowest DO, the highest of the others
     case when any_value(limit_kind) = 'minimum' then min(concentration) else max(concentration) end as peak_mgl,
     any_value(class_iii_limit) as class_iii_limit_mgl,
-    max(provenance) as provenance
+    {{ provenance_computed('provenance') }} as provenance
 from runs
 where exceeds
 group by station_code, parameter, run

@@ -31,7 +31,7 @@ select
         as industry_value_added_current_prices_10k_yuan,
     max(provenance) filter (where indicator_code = 'A020101') as gdp_current_prices_provenance,
     -- 'sample' if any cell of the row is: what is computed from the row is no better
-    max(provenance) as provenance,
+    {{ provenance_weakest('provenance') }} as provenance,
     max(load_id) as load_id,
     bool_or(revised) as revised
 from latest_cells

@@ -7,7 +7,7 @@ with source as (
 typed as (
     select
         year__value as year,
-        '511900' as region_code,
+        {{ city_code() }} as region_code,
         {{ staged_numbers('energy', 'energy_supply_security') }}
         {{ lineage_columns() }}
     from source

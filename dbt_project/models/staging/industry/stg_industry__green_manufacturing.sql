@@ -8,7 +8,7 @@ with source as (
 typed as (
     select
         year__value as year,
-        '511900' as region_code,
+        {{ city_code() }} as region_code,
         {{ staged_numbers('industry', 'industry_green_manufacturing') }}
         {{ lineage_columns() }}
     from source

@@ -7,7 +7,7 @@ with source as (
 typed as (
     select
         year__value as year,
-        '511900' as region_code,
+        {{ city_code() }} as region_code,
         {{ staged_numbers('public_institutions', 'public_institutions_resource_saving') }}
         {{ lineage_columns() }}
     from source

@@ -7,7 +7,7 @@ with source as (
 typed as (
     select
         year__value as year,
-        '511900' as region_code,
+        {{ city_code() }} as region_code,
         {{ staged_numbers('transport', 'transport_statistics') }}
         {{ lineage_columns() }}
     from source
