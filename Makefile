@@ -4,7 +4,8 @@
 #               tiers: tests/unit, tests/integration (the hourly models on Spark too), tests/bench
 # Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make serve (the open tier in Datasette
 #         on 127.0.0.1:8001), make bench (pipeline vs plain DuckDB;
-#         SIZE=1M|10M|100M), make lint (ruff, import contracts), make lock, make catalog, make clean.
+#         SIZE=1M|10M|100M), make lint (ruff, import contracts, mypy, sqlfluff), make lock, make catalog,
+#         make clean.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -115,10 +116,14 @@ lock:
 catalog: $(VENV)/.installed
 	$(BIN)/python -m ingestion generate
 
-# Style (ruff) and the layer contracts in .importlinter (import-linter).
+# Style (ruff), the layer contracts in .importlinter (import-linter), types (mypy, settings in
+# pyproject.toml) and the dbt models' SQL (sqlfluff through dbt's templater, settings in .sqlfluff).
+# .pre-commit-config.yaml runs the same before each commit.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --processes 2
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache test-artifacts

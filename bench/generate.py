@@ -131,7 +131,8 @@ def generate(out: Path, stations: int, years: int, seed: int = 2023, csv: bool =
     if csv:
         say(f"the feed's CSV, one file per station and month, into {out / 'csv'}")
         write_station_months(con, out)
-    rows = con.execute(f"SELECT count(*) FROM read_parquet('{out / 'parquet'}/**/*.parquet')").fetchone()[0]
+    rows = con.execute(
+        f"SELECT count(*) FROM read_parquet('{out / 'parquet'}/**/*.parquet')").fetchall()[0][0]
     con.execute(f"""COPY (SELECT printf('SC%04dA', n) AS station_code,
                                  printf('样例站%04d（sample）', n) AS name_zh,
                                  list_extract({COUNTIES}, (n - 1) % 5 + 1) AS region_code

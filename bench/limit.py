@@ -58,7 +58,7 @@ def fair_limit(con: duckdb.DuckDBPyConnection, csv_files: list[str], stations: P
                count(*) - count(DISTINCT (station_code, hour__value)) AS duplicate_keys,
                {', '.join(f"count(*) FILTER (WHERE {c}__value IS NULL AND {c} <> '—') AS {c}_unreadable, "
                           f"count(*) FILTER (WHERE {c}__value < 0) AS {c}_negative" for c in POLLUTANTS)}
-        FROM raw_air""").fetchone()
+        FROM raw_air""").fetchall()[0]
     compute(con, "(SELECT station_code, hour__value AS hour, "
             + ", ".join(f"{c}__value AS {c}" for c in POLLUTANTS) + " FROM raw_air)", stations, kind="")
     return {"raw_rows": checks[0], "duplicate_keys": checks[1]}
@@ -109,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
                      if not args.fetch else fetch_listed(args.fetch, database.parent / "fetched"))
         with duckdb.connect(str(database), config={"memory_limit": MEMORY_LIMIT}) as con:
             found = fair_limit(con, csv_files, args.data / "stations.csv")
-            rows = con.execute("SELECT count(*) FROM reference_daily").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM reference_daily").fetchall()[0][0]
         found["files"] = len(csv_files)
     else:
         with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:
             compute(con, parquet([f"{m}/*.parquet" for m in months]), args.data / "stations.csv")
-            rows = con.execute("SELECT count(*) FROM reference_daily").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM reference_daily").fetchall()[0][0]
         found = {}
     seconds = time.monotonic() - started
     print(json.dumps({"seconds": round(seconds, 2), "success": True, "months": len(months),

@@ -124,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
               for e in result.get_asset_check_evaluations()
               if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        rows = {".".join(k): con.execute(f"SELECT count(*) FROM {'.'.join(k)}").fetchone()[0]
+        rows = {".".join(k): con.execute(f"SELECT count(*) FROM {'.'.join(k)}").fetchall()[0][0]
                 for k in AIR_ASSETS}
     # where the time goes: Dagster's own duration of each step of the run
-    steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2)
+    steps = {e.step_key: round(e.step_success_data.duration_ms / 1000, 2)
              for e in result.all_events if e.is_step_success}
     print(json.dumps({"seconds": round(seconds, 2), "success": result.success and not failed,
                       "steps_s": steps,

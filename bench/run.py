@@ -108,6 +108,7 @@ def child(args: list[str], show: Callable[[str], None] = print) -> dict:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        assert proc.stderr is not None  # Popen(stderr=PIPE)
         for line in proc.stderr:
             tail.append(line)
             if line.startswith(("  ", "ok ", "WARN", "FAIL", "-- ")):  # progress, not tracebacks
@@ -156,7 +157,7 @@ def compare(data: Path, warehouse: Path) -> dict:
             rows, differ = con.execute(f"""
                 SELECT count(*), count(*) FILTER (WHERE m.{key} IS NULL OR r.{key} IS NULL OR {differs})
                 FROM reference_{name} AS r
-                FULL JOIN wh.marts.{table} AS m USING (region_code, {key})""").fetchone()
+                FULL JOIN wh.marts.{table} AS m USING (region_code, {key})""").fetchall()[0]
             found[name] = {"rows": rows, "columns": sorted(mapping.values()), "rows_differing": differ,
                            "equal": differ == 0}
     return {**found, "equal": all(f["equal"] for f in found.values())}

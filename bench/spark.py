@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     stations = args.work / "stations.parquet"  # the seed and the generated stations, as (b) has them
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         con.execute(f"COPY reference.monitoring_stations TO '{stations}' (FORMAT parquet)")
-        rows = con.execute("SELECT count(*) FROM raw.air_hourly_readings").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM raw.air_hourly_readings").fetchall()[0][0]
     with hive.connect("127.0.0.1", port=args.thrift_port) as server:
         cursor = server.cursor()
         cursor.execute("DESCRIBE reference.monitoring_stations")

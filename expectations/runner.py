@@ -165,6 +165,7 @@ def _run(frame, suite, root, result_format: str, split) -> tuple[dict[str, Valid
         if r.success:
             continue
         cfg = r.expectation_config
+        assert cfg is not None  # a result always carries its expectation
         details = r.result or {}
         severity = getattr(getattr(cfg, "severity", None), "value", None) or "critical"
         if r.exception_info and r.exception_info.get("raised_exception"):

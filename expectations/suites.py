@@ -189,7 +189,7 @@ def raw_suite(ds: Dataset) -> gx.ExpectationSuite:
                 column=f"{f.name}__missing", min_value=0, max_value=0,
                 meta={"notes": f"required field {f.name} has no typed value"}))
         if f.kind == "number" and (f.min is not None or f.max is not None):
-            unit, scale = typed_unit(f)  # the bounds are declared in the heading's unit
+            _, scale = typed_unit(f)  # the bounds are declared in the heading's unit
             low, high = (None if b is None else b * scale for b in (f.min, f.max))
             for end in ("min", "max"):
                 expectations.append(gxe.ExpectColumnValuesToBeBetween(

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -142,13 +143,13 @@ class Dataset:
     # an enterprise's reports checked against the permit register (another dataset, landed
     # first): {dataset, and which of this dataset's fields are enterprise, year, pollutant,
     # emissions}; the rules are unknown_enterprise, before_permit, above_permit_limit
-    permit_register: dict | None = None
+    permit_register: dict[str, str] | None = None
     # a report a later file replaces (the same key, e.g. enterprise and year, in another file:
     # a correction) is compared with the report it replaces, and a change beyond these bounds
     # is held at the gate for review: {key: [fields], item: field, amount: number field,
     # max_figures_factor: figures (rows) ×/÷ at most this, max_amount_factor: an item's total
     # ×/÷ at most this}; an item the earlier report had and the new one lacks is held too
-    revision_bounds: dict | None = None
+    revision_bounds: dict[str, Any] | None = None
     # where landed rows live: `duckdb` (a table in the warehouse) or `parquet` (Parquet files
     # beside it, which Spark reads too: ingestion/raw_files.py); the hourly feeds and what
     # their Spark models read are `parquet`
@@ -218,7 +219,7 @@ class Dataset:
         return self.url.replace("{portal}", portal_url.rstrip("/"))
 
 
-def _parse_dataset(entry: dict) -> Dataset:
+def _parse_dataset(entry: dict[str, Any]) -> Dataset:
     fields = tuple(Field(**f) for f in entry.pop("fields"))
     ds = Dataset(
         **{k: v for k, v in entry.items()
@@ -248,8 +249,8 @@ def _parse_dataset(entry: dict) -> Dataset:
                  for f in fields if f.kind == "number" and (f.min is None or f.max is None)]
     problems += [f"warn_rules: unknown rule {r!r} (one of {sorted(ROW_RULES)})"
                  for r in ds.warn_rules if r not in ROW_RULES]
-    if ds.monthly and (ds.fetch != "listing" or not ds.first_month
-                       or re.compile(ds.month_in_name).groups != 2):
+    if ds.month_in_name and (ds.fetch != "listing" or not ds.first_month
+                             or re.compile(ds.month_in_name).groups != 2):
         problems.append("month_in_name needs fetch: listing, a first_month and two groups (year, month)")
     unknown = [n for n in ds.department.split("、") if n not in load_departments()]
     if unknown:
@@ -283,8 +284,9 @@ def _parse_dataset(entry: dict) -> Dataset:
 
 
 @cache
-def _catalog_yaml(path: Path = CATALOG_PATH) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _catalog_yaml(path: Path = CATALOG_PATH) -> dict[str, Any]:
+    catalog: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return catalog
 
 
 @cache
@@ -357,7 +359,7 @@ def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
                        + (f" (unit {f.unit})" if f.unit else "")))
         if f.kind in TYPED_COLUMNS:
             what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit", codes=f.codes)
-            fields.append((ds.typed_column(f.name), TYPED_COLUMNS[f.kind][1],
+            fields.append((f"{f.name}{TYPED_COLUMNS[f.kind][0]}", TYPED_COLUMNS[f.kind][1],
                            f"{f.header}: {f.description}; typed at landing: {what}"))
     partition = [(ds.raw_partition, "VARCHAR", "Month of the row's file (a monthly feed) or of its time, "
                    "YYYY-MM: the folder of the Parquet file it is in")] if ds.raw_partition else []

@@ -76,7 +76,7 @@ def indicator_descriptions(text: str) -> str:
     with open(SEEDS_DIR / "indicators.csv", encoding="utf-8", newline="") as fh:
         catalog = {r["indicator_code"]: r for r in csv.DictReader(fh)}
 
-    def described(match: re.Match) -> str:
+    def described(match: re.Match[str]) -> str:
         indent, code, rest = match.groups()
         r = catalog[code]
         note = re.search(r'note: "([^"]*)"', rest)
@@ -101,10 +101,17 @@ def _sum(terms: Terms, ds: Dataset, parenthesised: bool) -> str:
 
 
 def _expression(ind: Indicator, ds: Dataset) -> str:
+    assert ind.top is not None  # a declared indicator
     factor = f"{ind.factor:g}.0 * " if ind.factor != 1 else ""
     if ind.bottom is None:
         return f"cast({factor}{_sum(ind.top, ds, bool(factor))} as double)"
     return f"{factor}{_sum(ind.top, ds, True)} / nullif({_sum(ind.bottom, ds, False)}, 0)"
+
+
+def _column(expression: str, name: str) -> str:
+    """`,\n        expression as name`, the alias on a line of its own where the line would be long."""
+    line = f"        {expression} as {name}"
+    return f",\n{line}" if len(line) <= 100 else f",\n        {expression}\n            as {name}"
 
 
 def indicator_values_sql() -> str:
@@ -114,7 +121,7 @@ def indicator_values_sql() -> str:
     catalog, indicators = load_catalog(), load_indicators()
     by_dataset: dict[str, list[Indicator]] = {}
     for ind in indicators.values():
-        if ind.declared:
+        if ind.top is not None:  # declared
             by_dataset.setdefault(ind.top.dataset, []).append(ind)
     ctes, selects = [], []
     for dataset_id in sorted(by_dataset):
@@ -125,11 +132,12 @@ def indicator_values_sql() -> str:
                              for f in t.fields})
             ctes.append(f"{dataset_id}__with_city as (\n    -- the city's row: its counties' sums "
                         f"(complete years only), then each formula\n"
-                        f"    {{{{ with_city_sums({relation}, {fields}) }}}}\n)")
+                        f"    {{{{ with_city_sums({relation}, [\n        "
+                        + ",\n        ".join(f"'{f}'" for f in fields) + "\n    ]) }}\n)")
             relation = f"{dataset_id}__with_city"
         else:
             relation = f"{{{{ {relation} }}}}"
-        columns = "".join(f",\n        {_expression(i, ds)} as {i.code}" for i in declared)
+        columns = "".join(_column(_expression(i, ds), i.code) for i in declared)
         ctes.append(f"{dataset_id} as (\n    select\n        '{dataset_id}' as source_id, year, "
                     f"region_code, provenance, load_id, revised{columns}\n    from {relation}\n)")
         selects.append(f"select * from {dataset_id}\nunpivot (obs_value for indicator_code in (\n    "

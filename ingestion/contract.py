@@ -238,7 +238,9 @@ def _field_problem(ds: Dataset, f: Field, text: str) -> str:
 def _problems(ds: Dataset, col: dict[str, str]) -> tuple[list[str], str, str]:
     """The problem columns p_<f> (a struct {rule, field, message} or NULL), and SQL lists over
     them: (the columns, those that quarantine the row, those that quarantine a cell)."""
-    columns, row, cell = [], [], []
+    columns: list[str] = []
+    row: list[str] = []
+    cell: list[str] = []
     for f in ds.fields:
         if f.name in col and _checked(ds, f):
             columns.append(f"{_field_problem(ds, f, col[f.name])} AS p_{f.name}")
@@ -283,6 +285,7 @@ REGISTER_TABLE = "landing_permits"
 def _register_problems(ds: Dataset, col: dict[str, str]) -> list[str]:
     """Rules against the permit register (ds.permit_register, in the temp table REGISTER_TABLE):
     r_enterprise (unknown_enterprise, before_permit) and r_limit (above_permit_limit)."""
+    assert ds.permit_register is not None
     e, y, p, q = (ds.field(ds.permit_register[r]) for r in PERMIT_REGISTER_ROLES)
     register = ds.permit_register["dataset"]
 
@@ -311,6 +314,7 @@ def _register_problems(ds: Dataset, col: dict[str, str]) -> list[str]:
 
 def register_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
     """The permit register as the report rules read it: each permit row's latest vintage, typed."""
+    assert ds.permit_register is not None
     register = load_catalog()[ds.permit_register["dataset"]]
     key = ", ".join(f'"{register.typed_column(k) or k}"' for k in register.natural_key)
     try:
@@ -429,7 +433,7 @@ def load_counts(con: duckdb.DuckDBPyConnection, ds: Dataset) -> dict[str, tuple[
             FROM raw.quarantine WHERE load_id IN (SELECT load_id FROM landing_received) GROUP BY 1)
         SELECT r.load_id, r.rows, coalesce(q.row_rows, 0), coalesce(q.cells, 0)
         FROM landing_received AS r LEFT JOIN quarantined AS q USING (load_id)""").fetchall()
-    counts = {}
+    counts: dict[str, tuple[int, ...]] = {}
     for load_id, received, row_quarantined, cells_quarantined in rows:
         cells_out = row_quarantined * fields + cells_quarantined
         counts[load_id] = (received, received - row_quarantined, row_quarantined,

@@ -69,7 +69,7 @@ def latest_period(con: duckdb.DuckDBPyConnection, ds: Dataset) -> str | None:
     if year_field is None:
         date_field = next(f.name for f in ds.fields if f.kind == "date")
         newest = con.execute(f'SELECT max(year("{ds.typed_column(date_field)}")) '
-                             f'FROM {ds.raw_table}').fetchone()[0]
+                             f'FROM {ds.raw_table}').fetchall()[0][0]
         return str(newest) if newest is not None else None
     values = con.execute(f'SELECT DISTINCT "{year_field}" FROM {ds.raw_table}').fetchall()
     years = [int(y) for (v,) in values if v and (y := normalize_name(v)).isdigit()]

@@ -75,7 +75,7 @@ def _terms(expression: str, where: str) -> Terms:
     return Terms(pairs[0][0], tuple(f for _, f in pairs))
 
 
-def _parse(row: dict, domains: set[str]) -> Indicator:
+def _parse(row: dict[str, str], domains: set[str]) -> Indicator:
     code = row["indicator_code"]
     where = f"seeds/indicators.csv {code}"
     ways = [bool(row["value"]), bool(row["numerator"] or row["denominator"]), bool(row["computed_in"])]
@@ -83,24 +83,25 @@ def _parse(row: dict, domains: set[str]) -> Indicator:
         raise CatalogError(f"{where}: give exactly one of value, numerator and denominator, computed_in")
     if row["domain"] not in domains:
         raise CatalogError(f"{where}: domain {row['domain']!r} is not in seeds/domains.csv")
-    common = {"code": code, "domain": row["domain"], "unit": row["unit"]}
     if row["computed_in"]:
         sources = tuple(row["computed_from"].split())
         if not sources:
             raise CatalogError(f"{where}: computed_in needs computed_from (the datasets it reads)")
-        return Indicator(**common, computed_in=row["computed_in"], computed_from=sources)
+        return Indicator(code, row["domain"], row["unit"], computed_in=row["computed_in"],
+                         computed_from=sources)
     if row["computed_from"]:
         raise CatalogError(f"{where}: computed_from goes with computed_in only")
     if row["value"]:
         if not (m := _FORMULA.match(row["value"])):
             raise CatalogError(f"{where}: value {row['value']!r} is not [factor *] terms [/ terms]")
-        return Indicator(**common, factor=float(m["factor"] or 1), top=_terms(m["top"], where),
+        return Indicator(code, row["domain"], row["unit"], factor=float(m["factor"] or 1),
+                         top=_terms(m["top"], where),
                          bottom=_terms(m["bottom"], where) if m["bottom"] else None)
     if not (row["numerator"] and row["denominator"]):
         raise CatalogError(f"{where}: give both numerator and denominator")
     if row["unit"] != "%":
         raise CatalogError(f"{where}: a numerator/denominator rate is in %; use value for a ratio")
-    return Indicator(**common, top=_terms(row["numerator"], where),
+    return Indicator(code, row["domain"], row["unit"], top=_terms(row["numerator"], where),
                      bottom=_terms(row["denominator"], where), is_rate=True, factor=100.0)
 
 
@@ -108,7 +109,7 @@ def _check(ind: Indicator, catalog: dict[str, Dataset]) -> None:
     where = f"seeds/indicators.csv {ind.code}"
     if unknown := [d for d in ind.datasets if d not in catalog]:
         raise CatalogError(f"{where}: {unknown} are not datasets of sources.yml")
-    if not ind.declared:
+    if ind.top is None:  # computed in a model of its own
         return
     terms = [t for t in (ind.top, ind.bottom) if t]
     if len({t.dataset for t in terms}) != 1:
@@ -157,7 +158,7 @@ def parts_of_wholes() -> dict[str, tuple[PartOfWhole, ...]]:
     """dataset id → the part-of-whole rules its rows must keep (the catalogue's rates)."""
     rules: dict[str, list[PartOfWhole]] = {}
     for ind in load_indicators().values():
-        if ind.is_rate:
+        if ind.is_rate and ind.top and ind.bottom:
             rules.setdefault(ind.top.dataset, []).append(
                 PartOfWhole(ind.code, ind.top.fields, ind.bottom.fields))
     return {d: tuple(r) for d, r in rules.items()}

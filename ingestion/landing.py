@@ -278,7 +278,7 @@ def prepare(pending: Pending, raw_dir: Path) -> Prepared:
             side.execute("CREATE TEMP TABLE landing_rows ("
                          + ", ".join(f'"{n}" {t}' for n, t in raw_files.column_types(ds).items()) + ")")
             _land_items(side, ds, pending, "landing_rows")
-            if side.execute("SELECT count(*) FROM landing_rows").fetchone()[0]:
+            if side.execute("SELECT count(*) FROM landing_rows").fetchall()[0][0]:
                 staged = min(item[4] for item in pending.items)
                 raw_files.stage(side, ds, "landing_rows", raw_dir / ds.id, staged)
         return Prepared(pending, side.execute("SELECT * FROM raw.load_log").fetch_arrow_table(),
@@ -359,7 +359,7 @@ def _land_items(con: duckdb.DuckDBPyConnection, ds: Dataset, pending: Pending, i
 def _finish(con: duckdb.DuckDBPyConnection, ds: Dataset, pending: Pending) -> list[LoadResult]:
     """Say what was quarantined, raise the batch's first error, else its results in order."""
     quarantined = [r.load_id for r in pending.results.values()
-                   if r.status == "landed" and r.rows_quarantined + r.cells_quarantined]
+                   if r.load_id and r.status == "landed" and r.rows_quarantined + r.cells_quarantined]
     for found in quarantined_by_rule(con, quarantined).values() if quarantined else ():
         for rule, _, count, messages in found:
             log.warning("%s: quarantined %d by %s, e.g. %s", ds.id, count, rule, messages[0])

@@ -2,6 +2,8 @@
 its profile: which loads landed, the newest of each source file (exactly the batches
 downstream reads), the vintages of a source, and the quarantine of a load by rule."""
 
+from typing import Any
+
 import duckdb
 
 # A source file's identity across fetches: its URI's path (the host and port of the portal
@@ -21,10 +23,11 @@ def latest_loads_sql(dataset_id: str) -> str:
             "QUALIFY row_number() OVER (PARTITION BY source ORDER BY fetched_at DESC, load_id DESC) = 1")
 
 
-def quarantined_by_rule(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> dict[str, list[tuple]]:
+def quarantined_by_rule(con: duckdb.DuckDBPyConnection,
+                        load_ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
     """Load id → (rule, field, rows or cells, first messages) of its quarantine, for the loads
     given (one query however many)."""
-    found: dict[str, list[tuple]] = {}
+    found: dict[str, list[tuple[Any, ...]]] = {}
     for load_id, *rest in con.execute("""
         SELECT load_id, rule, any_value(field ORDER BY row_number), count(*),
                list(message ORDER BY row_number)[:5]

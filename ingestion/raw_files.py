@@ -43,7 +43,7 @@ def column_types(ds: Dataset) -> dict[str, str]:
 def raw_dir(con: duckdb.DuckDBPyConnection) -> Path:
     """raw/ beside the warehouse file the connection has open."""
     (path,) = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                          ).fetchone()
+                          ).fetchall()[0]
     if not path:
         raise ValueError("raw rows stored as Parquet live beside the warehouse file: connect to a "
                          "file, not to an in-memory database")
@@ -104,7 +104,7 @@ def settle(con: duckdb.DuckDBPyConnection, ds: Dataset, folder: Path) -> list[st
             logged = bool(files) and con.execute(
                 "SELECT count(*) = 0 FROM (SELECT DISTINCT _load_id FROM read_parquet($files)) AS f "
                 "WHERE _load_id NOT IN (SELECT load_id FROM raw.load_log WHERE status = 'landed')",
-                {"files": files}).fetchone()[0]
+                {"files": files}).fetchall()[0][0]
         except duckdb.Error:
             logged = False
         if logged:

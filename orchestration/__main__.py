@@ -68,7 +68,7 @@ def portal_for(settings: Settings, broken: bool = False) -> Iterator[Settings]:
     if settings.portal_url:
         yield settings
         return
-    copied = install_sample_drops(settings.drop_dir)
+    copied = install_sample_drops(settings.drop_dir) if settings.drop_dir else []
     if copied:
         print(f"drop folder {settings.drop_dir}: added {len(copied)} bundled sample file(s)")
     # the local portal wants a token like a real gateway; one per session unless set
@@ -87,7 +87,7 @@ def warehouse_counts(path: str) -> dict[str, int]:
                              "ORDER BY schema_name, table_name").fetchall()
         views = con.execute("SELECT schema_name, view_name FROM duckdb_views() "
                             "WHERE NOT internal ORDER BY schema_name, view_name").fetchall()
-        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0]
+        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]
                 for s, t in tables + views}
     finally:
         con.close()
@@ -334,13 +334,13 @@ def _accept_load(settings: Settings, load_id: str, reason: str, operator: str) -
                   f"{'; '.join(f.describe() for f in refused)}. Quarantined rows (raw.quarantine) say "
                   "what is missing: correct the source and land the file again", file=sys.stderr)
             return 2
-        if not held:
+        if stored is None or not held:
             why = "it has not been validated yet; run first" if stored is None else "nothing to accept"
             print(f"{dataset_id}: load {load_id} is not held for review by the current gate "
                   f"(suite {suite.name} {version}): {why}", file=sys.stderr)
             return 2
         accepted = Failure(
-            expectation="accepted_by_review", column=", ".join(f.column for f in held),
+            expectation="accepted_by_review", column=", ".join(f.column for f in held if f.column),
             severity="warning", unexpected_count=None, batch=load_id,
             examples=[{"reason": reason, "operator": operator,
                        "accepted_at": datetime.now(UTC).isoformat(timespec="seconds"),

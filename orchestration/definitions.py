@@ -56,7 +56,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                                        archive_dir=str(settings.archive_dir),
                                        portal_token=dg.EnvVar("BAZHONG_PORTAL_TOKEN")),
             # dbt from this environment, found without relying on PATH being activated.
-            "dbt": VenvDbtCliResource(project_dir=dbt_project,
+            # (a DbtProject is accepted, and gives the prepared manifest; the stub says str)
+            "dbt": VenvDbtCliResource(project_dir=dbt_project,  # type: ignore[arg-type]
                                       dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
     )

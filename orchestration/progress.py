@@ -51,22 +51,24 @@ class RunProgress(logging.Handler):
             if self.echo_info and raw_step and record.levelno >= logging.INFO:
                 self._print(f"     {meta['orig_message']}")
             return
+        step_key = event.step_key or ""
         if event.event_type == dg.DagsterEventType.STEP_START:
-            self.step_started[event.step_key] = time.monotonic()
+            self.step_started[step_key] = time.monotonic()
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            m = event.event_specific_data.materialization
+            m = event.step_materialization_data.materialization
             progress = self.assets.setdefault(m.asset_key, AssetProgress())
             rows = m.metadata.get("dagster/row_count")
-            progress.rows = rows.value if rows else None
-            started = self.step_started.get(event.step_key)
+            progress.rows = int(rows.value) if rows and isinstance(rows.value, int) else None
+            started = self.step_started.get(step_key)
             # dbt reports each model's own time; other steps are one asset each
             duration = m.metadata.get("Execution Duration")
-            progress.seconds = duration.value if duration else (
-                time.monotonic() - started if started else None)
+            seconds = duration.value if duration else None
+            progress.seconds = float(seconds) if isinstance(seconds, (int, float)) else \
+                (time.monotonic() - started if started else None)
             progress.materialized = True
             self._maybe_print(m.asset_key)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            e = event.event_specific_data
+            e = event.asset_check_evaluation_data
             self.assets.setdefault(e.asset_key, AssetProgress()).checks.append(
                 (e.passed, e.severity.value))
             self._maybe_print(e.asset_key)
@@ -99,7 +101,7 @@ class RunProgress(logging.Handler):
 
 def execute_with_progress(job: dg.JobDefinition, handler: RunProgress, **kwargs) -> dg.ExecuteInProcessResult:
     """`job.execute_in_process(**kwargs)` with `handler` as the run's only logger."""
-    @dg.logger(description="One line per asset as it finishes; every record to the run's log file.")
+    @dg.logger(None, description="One line per asset as it finishes; every record to the run's log file.")
     def progress(_init_context) -> logging.Logger:
         logger = logging.Logger("bazhong.run", level=logging.DEBUG)
         logger.addHandler(handler)

@@ -54,8 +54,8 @@ def recover_crashed_runs(instance: dg.DagsterInstance, say: Callable[[str], None
             recovered.append(run.run_id)
     storage = instance.event_log_storage
     for run_id in storage.get_concurrency_info(WRITER_POOL).active_run_ids:
-        record = instance.get_run_record_by_id(run_id)
-        if record is None or record.dagster_run.is_finished:
+        found = instance.get_run_record_by_id(run_id)
+        if found is None or found.dagster_run.is_finished:
             storage.free_concurrency_slots_for_run(run_id)
             if run_id not in recovered:
                 recovered.append(run_id)

@@ -26,7 +26,8 @@ from ingestion import (
 WRITER_POOL = "duckdb_writer"
 
 # Nothing in a run may download DuckDB extensions.
-DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -59,7 +60,7 @@ class VenvDbtCliResource(DbtCliResource):
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args) -> None:
+    def _initialize_dbt_core_adapter(self, args) -> None:  # type: ignore[override]
         return None
 
 
@@ -106,7 +107,7 @@ class SourcesResource(dg.ConfigurableResource):
 
     def dropped_files(self, ds: Dataset) -> list[Path]:
         """The files in the drop folder a file-drop dataset lands (what the drop sensor watches)."""
-        return FileDropConnector(Path(self.drop_dir)).paths(ds.drop_glob)
+        return FileDropConnector(Path(self.drop_dir)).paths(ds.drop_glob) if ds.drop_glob else []
 
     def _http(self, ds: Dataset) -> tuple[HttpConnector, str, str | None]:
         if self.portal_url is None and "{portal}" in (ds.url or ""):

@@ -26,6 +26,7 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Settings:
     spark_thrift_host: str = "127.0.0.1"
     spark_thrift_port: int = 10000
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "drop_dir", Path(self.drop_dir or self.data_dir / "drop").resolve())
         object.__setattr__(self, "spark_dir", Path(self.spark_dir or self.data_dir / "spark").resolve())
@@ -92,7 +93,7 @@ class Settings:
         if automation not in {"on", "off"}:
             raise ValueError(f"BAZHONG_AUTOMATION={automation!r}: on or off")
         return cls(
-            data_dir=Path(data_dir or env.get("BAZHONG_DATA_DIR", REPO_DIR / "data")),
+            data_dir=Path(data_dir or env.get("BAZHONG_DATA_DIR") or REPO_DIR / "data"),
             portal_url=env.get("BAZHONG_PORTAL_URL"),
             drop_dir=Path(env["BAZHONG_DROP_DIR"]) if env.get("BAZHONG_DROP_DIR") else None,
             duckdb_memory_limit=env.get("BAZHONG_DUCKDB_MEMORY_LIMIT", "3GB"),
@@ -148,7 +149,7 @@ class Settings:
         return ["--vars", json.dumps(self.dbt_vars(), sort_keys=True)]
 
 
-def _whole(env, name: str, default: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(env.get(name, default))
     except ValueError:

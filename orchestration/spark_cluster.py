@@ -53,12 +53,12 @@ class SparkCluster:
                       con.execute(f"DESCRIBE {relation}").fetchall()]
                      for relation in (f"duck.marts.{mart}", f"SELECT * FROM {spark}")]
             assert kinds[0] == kinds[1], (mart, kinds)
-            rows = con.execute(f"SELECT count(*) FROM duck.marts.{mart}").fetchone()[0]
-            spark_rows = con.execute(f"SELECT count(*) FROM {spark}").fetchone()[0]
+            rows = con.execute(f"SELECT count(*) FROM duck.marts.{mart}").fetchall()[0][0]
+            spark_rows = con.execute(f"SELECT count(*) FROM {spark}").fetchall()[0][0]
             assert rows > 0 and spark_rows == rows, (mart, rows, spark_rows)
             found[mart] = {c: n for c, _ in kinds[0] if (n := con.execute(
                 f"SELECT count(*) FROM duck.marts.{mart} AS d FULL JOIN {spark} AS s "
-                f"USING ({', '.join(key)}) WHERE d.{c} IS DISTINCT FROM s.{c}").fetchone()[0])}
+                f"USING ({', '.join(key)}) WHERE d.{c} IS DISTINCT FROM s.{c}").fetchall()[0][0])}
         con.close()
         return {mart: cols for mart, cols in found.items() if cols}
 

@@ -84,7 +84,7 @@ def _tables(con, docs: dict[str, TableDoc], indicators: dict[str, dict]) -> list
             carried |= {c for (c,) in con.execute(f'SELECT DISTINCT {ROW_KEY} FROM "{name}"').fetchall()}
         carried &= set(indicators)
         tables.append({"name": name, "doc": doc, "columns": columns, "indicators": sorted(carried),
-                       "rows": con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]})
+                       "rows": con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]})
     return tables
 
 

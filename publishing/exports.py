@@ -83,8 +83,8 @@ def rounded_select(table: str, columns: list[str], doc: TableDoc,
     if "indicator_code" in columns and by_row and indicators:
         cases = " ".join(f"WHEN '{code}' THEN {d}" for code, (_, _, d) in indicators.items())
         replace += [f'round_even("{c}", CASE indicator_code {cases} END) AS "{c}"' for c in by_row]
-    columns = f"* REPLACE ({', '.join(replace)})" if replace else "*"
-    return f'SELECT {columns} FROM "{table}"'
+    select = f"* REPLACE ({', '.join(replace)})" if replace else "*"
+    return f'SELECT {select} FROM "{table}"'
 
 
 def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, str, int]],

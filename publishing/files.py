@@ -112,7 +112,7 @@ def up_to_date(publish_dir: Path, name: str, fingerprint: str | None, outputs: l
             and all(p.exists() for p in outputs))
 
 
-def record_fingerprint(publish_dir: Path, name: str, fingerprint: str) -> None:
+def record_fingerprint(publish_dir: Path, name: str, fingerprint: str | None) -> None:
     path = publish_dir / FINGERPRINTS
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))

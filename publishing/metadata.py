@@ -65,7 +65,8 @@ def _keys(manifest_path: Path, models: dict[str, dict]) -> tuple[dict, dict]:
     """Primary and foreign keys of the published tables, read from their dbt tests (the tests
     that prove them are the declaration: no second copy to drift)."""
     ids = {n["unique_id"]: name for name, n in models.items()}
-    primary, foreign = {}, {}
+    primary: dict[str, tuple[str, ...]] = {}
+    foreign: dict[str, list] = {}
     for test in read_manifest(manifest_path)["nodes"].values():
         table = ids.get(test.get("attached_node") or "")
         meta = test.get("test_metadata") or {}

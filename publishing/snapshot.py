@@ -19,7 +19,8 @@ from .tiers import Tier, admitted_indicators, cut_table
 SNAPSHOT_NAME = "bazhong.duckdb"
 # Readable by DuckDB 1.4+ clients (BI drivers embed older DuckDB than the pipeline's).
 SNAPSHOT_STORAGE_VERSION = "v1.4.0"
-DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def marts_fingerprint(warehouse_path: str | Path, described: str) -> str:
@@ -93,7 +94,7 @@ def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, Ta
             # in a stable order (every column, left to right: keys come first), so a release's
             # files do not change with the order a parallel rebuild happened to leave rows in
             con.execute(f'CREATE TABLE snapshot.main."{table}" AS SELECT * FROM ({cut.sql}) ORDER BY ALL')
-            counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchone()[0]
+            counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchall()[0][0]
             if doc.description:
                 con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')
             for column in cut.columns:

@@ -10,9 +10,14 @@
         {%- endfor -%}
     {%- endif -%}
     {%- if rows %}
-    select * from (values {{ rows | join(', ') }}) as datasets (dataset_id, department, update_cycle_zh)
+    select * from (values
+        {{ rows | join(',\n        ') }}
+    ) as datasets (dataset_id, department, update_cycle_zh)
     {%- else %}
-    select null::varchar as dataset_id, null::varchar as department, null::varchar as update_cycle_zh
+    select
+        cast(null as varchar) as dataset_id,
+        cast(null as varchar) as department,
+        cast(null as varchar) as update_cycle_zh
     where false
     {%- endif %}
 {%- endmacro %}

@@ -304,7 +304,7 @@ def forestry(rng: random.Random) -> bytes:
         for county in offsets:
             rows.append([str(year), county, _f(city_cover + offsets[county] + rng.uniform(-0.3, 0.3)),
                          _f(city_stock * stock_share[county]),
-                         _f(shelter[county], 1) if shelter[county] else "—", SAMPLE_NOTE])
+                         _f(planted, 1) if (planted := shelter[county]) else "—", SAMPLE_NOTE])
         published = FOREST_PUBLISHED.get(year)
         note = f"森林覆盖率为公开数据：{published[1]}；其余为样例数据（sample）" if published else SAMPLE_NOTE
         total_shelter = sum(v for v in shelter.values() if v) if year >= 2021 else None
@@ -339,7 +339,7 @@ def sewage_sludge(rng: random.Random) -> bytes:
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
     ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=4)
     ws.merge_cells(start_row=2, start_column=5, end_row=2, end_column=6)
-    base = {"巴州区": 3500, "恩阳区": 900, "通江县": 800, "南江县": 750, "平昌县": 950}
+    base = {"巴州区": 3500.0, "恩阳区": 900.0, "通江县": 800.0, "南江县": 750.0, "平昌县": 950.0}
     for county, discharged in base.items():
         for year in YEARS_TO_2025:
             discharged *= 1 + rng.uniform(0.01, 0.04)
@@ -652,7 +652,7 @@ def water_auto_monitoring(rng: random.Random) -> dict[str, bytes]:
 # cannot be a real enterprise's. Per enterprise: credit code, names by period (a rename),
 # county, GB/T 4754 class, permit class, permits (valid from, valid to, issued), and per
 # pollutant (permitted t/a, 2021 emissions t, yearly change, outlets), CO2 t in 2021 or None.
-ENTERPRISES = [
+ENTERPRISES: list[tuple] = [
     ("91511900SAMPLE0001", {2015: "巴中样例水泥有限公司"}, "南江县", "C3011", "水泥制造", "重点管理",
      [("2020-12-28", "2025-12-27", "2020-12-20"), ("2025-12-28", "2030-12-27", "2025-12-15")],
      {"二氧化硫": (200, 88, -0.06, ["DA001", "DA002"]), "氮氧化物": (800, 455, -0.05, ["DA001"]),

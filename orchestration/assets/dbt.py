@@ -94,7 +94,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             record_dbt_tests(con, run_results, read_manifest(dbt_project.manifest_path),
                              context.run.run_id)
         if not invocation.is_successful():
-            raise invocation.get_error()
+            raise invocation.get_error() or RuntimeError("dbt build failed")
 
     return dbt_warehouse
 

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -83,7 +84,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     def per_tier(name: str, outputs, build, tiers=TIERS) -> dg.MaterializeResult:
         """Build `name` in each tier unless it is up to date with the snapshot it is made of."""
         fingerprint = recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1])
-        metadata = {}
+        metadata: dict[str, Any] = {}
         for tier in tiers:
             out = publish_dir / tier.name
             key = f"{tier.name}/{name}"
@@ -108,7 +109,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
         _remove_legacy(publish_dir)
         docs = table_docs(manifest)
         fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
-        metadata = {"fingerprint": fingerprint}
+        metadata: dict[str, Any] = {"fingerprint": fingerprint}
         if recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]) != fingerprint:
             with publish_step(publish_dir, "published/marts_snapshot"):
                 check_free_space(publish_dir)  # before the first byte of a new release

@@ -51,7 +51,7 @@ def month_partitions(ds: Dataset) -> dg.MonthlyPartitionsDefinition | None:
     month simply lists no file of it."""
     if not ds.monthly:
         return None
-    first = min(d.first_month for d in load_catalog().values() if d.monthly)
+    first = min(d.first_month for d in load_catalog().values() if d.monthly and d.first_month)
     return dg.MonthlyPartitionsDefinition(start_date=first, fmt="%Y-%m", end_offset=1)
 
 
@@ -132,9 +132,9 @@ def build_raw_asset(ds: Dataset, retry: dg.RetryPolicy | None = None) -> dg.Asse
                 raise dg.Failure(description=str(exc)) from exc
             except LoadError as exc:  # the file's failed load_log row is written by landing
                 raise dg.Failure(description=str(exc), allow_retries=False) from exc
-            total = con.execute(f"SELECT count(*) FROM {ds.raw_table}").fetchone()[0]
+            raw_rows: int = con.execute(f"SELECT count(*) FROM {ds.raw_table}").fetchall()[0][0]
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": total,
+            "dagster/row_count": raw_rows,
             "files_fetched": len(results),
             "loads_landed": sum(r.status == "landed" for r in results),
             "loads_unchanged": sum(r.status == "unchanged" for r in results),

@@ -27,7 +27,7 @@ fuel_use as (
             lpg_t * 1000 as lpg,
             natural_gas_m3 as natural_gas
         from consumption
-    )
+    ) as by_fuel
     unpivot include nulls (quantity for fuel_code in (raw_coal, gasoline, diesel, lpg, natural_gas))
 ),
 

@@ -29,10 +29,11 @@ evaluated as (
         year,
         source_code,
         max(class_rank) as class_rank,
-        count(*) as parameters_evaluated,
         {%- for p in ['do_mgl', 'codmn_mgl', 'nh3n_mgl', 'tp_mgl'] %}
-        any_value(class_rank) filter (where parameter = '{{ p }}') as {{ p | replace('_mgl', '') }}_class_rank,
+        any_value(class_rank) filter (where parameter = '{{ p }}')
+            as {{ p | replace('_mgl', '') }}_class_rank,
         {%- endfor %}
+        count(*) as parameters_evaluated
     from parameter_classes
     group by year, source_code
 ),

@@ -45,9 +45,10 @@ auto_monitoring as (
     group by grouping sets ((year, region_code), (year))
 )
 
-select * from (
+-- union all by name matches columns by name, so their counts may differ
+select * from (  -- noqa: AM07
     select 'water_drinking_sources' as source_id, cast(null as varchar) as load_id, * from sources
-)
+) as drinking_sources
 unpivot (obs_value for indicator_code in (
     drinking_water_source_warning_station_coverage, urban_drinking_water_sources_class_iii_share,
     township_drinking_water_sources_class_iii_share, township_water_source_warning_systems

@@ -66,8 +66,11 @@ grid as (
         hourly.pm25_ugm3, hourly.pm10_ugm3, hourly.so2_ugm3, hourly.no2_ugm3, hourly.co_mgm3,
         hourly.o3_ugm3
     from station_days
-    cross join (values {% for h in range(1, 25) %}({{ h }}){{ ', ' if not loop.last }}{% endfor %})
-        as hours (hour_of_day)
+    cross join (values
+        {%- for h in range(1, 25) %}
+        ({{ h }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as hours (hour_of_day)
     left join hourly
         on hourly.station_code = station_days.station_code
         and hourly.day = station_days.day

@@ -7,9 +7,12 @@ with buildings_urban_construction as (
         'buildings_urban_construction' as source_id, year, region_code, provenance, load_id, revised,
         cast(waste_supervision_platforms as double) as domestic_waste_supervision_platforms,
         100.0 * green_covered_area_ha / nullif(built_up_area_ha, 0) as urban_green_coverage_rate,
-        100.0 * prefabricated_floor_area_started_m2 / nullif(floor_area_started_m2, 0) as prefabricated_building_share,
-        100.0 * star_green_floor_area_m2 / nullif(green_floor_area_m2, 0) as star_rated_green_building_share,
-        100.0 * green_floor_area_m2 / nullif(new_urban_floor_area_m2, 0) as green_building_share_new_urban,
+        100.0 * prefabricated_floor_area_started_m2 / nullif(floor_area_started_m2, 0)
+            as prefabricated_building_share,
+        100.0 * star_green_floor_area_m2 / nullif(green_floor_area_m2, 0)
+            as star_rated_green_building_share,
+        100.0 * green_floor_area_m2 / nullif(new_urban_floor_area_m2, 0)
+            as green_building_share_new_urban,
         cast(renewable_substitution_pct as double) as building_renewable_substitution_rate,
         cast(rooftop_pv_coverage_pct as double) as rooftop_pv_coverage_new_buildings
     from {{ ref('stg_buildings__urban_construction') }}
@@ -32,7 +35,12 @@ energy_consumption_by_fuel as (
 
 energy_installed_capacity__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_energy__installed_capacity'), ['biomass_kw', 'hydro_kw', 'solar_pv_kw', 'wind_kw']) }}
+    {{ with_city_sums(ref('stg_energy__installed_capacity'), [
+        'biomass_kw',
+        'hydro_kw',
+        'solar_pv_kw',
+        'wind_kw'
+    ]) }}
 ),
 
 energy_installed_capacity as (
@@ -51,7 +59,8 @@ energy_supply_security as (
         'energy_supply_security' as source_id, year, region_code, provenance, load_id, revised,
         cast(gas_capacity_m3_per_year as double) as natural_gas_production_capacity,
         cast(shale_oil_capacity_t_per_year as double) as shale_oil_production_capacity,
-        100.0 * distribution_investment_yuan / nullif(grid_investment_yuan, 0) as distribution_grid_investment_share,
+        100.0 * distribution_investment_yuan / nullif(grid_investment_yuan, 0)
+            as distribution_grid_investment_share,
         cast(distribution_investment_yuan as double) as distribution_grid_investment,
         cast(grid_investment_yuan as double) as grid_investment_total,
         cast(urban_reliability_pct as double) as urban_power_supply_reliability,
@@ -71,42 +80,56 @@ forestry_resources as (
 industry_green_manufacturing as (
     select
         'industry_green_manufacturing' as source_id, year, region_code, provenance, load_id, revised,
-        energy_use_tce / nullif(value_added_2020_prices_10k_yuan, 0) as industrial_energy_per_value_added,
+        energy_use_tce / nullif(value_added_2020_prices_10k_yuan, 0)
+            as industrial_energy_per_value_added,
         cast(green_parks as double) as green_industrial_parks,
         cast(green_factories as double) as green_factories,
-        100.0 * bulk_waste_utilized_t / nullif(bulk_waste_generated_t, 0) as bulk_industrial_solid_waste_utilization_rate
+        100.0 * bulk_waste_utilized_t / nullif(bulk_waste_generated_t, 0)
+            as bulk_industrial_solid_waste_utilization_rate
     from {{ ref('stg_industry__green_manufacturing') }}
 ),
 
 public_institutions_resource_saving as (
     select
         'public_institutions_resource_saving' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * saving_organs_county_and_above / nullif(organs_county_and_above, 0) as resource_saving_organs_share_county_and_above,
-        100.0 * saving_organs_direct / nullif(organs_direct, 0) as resource_saving_organs_share_city_county_direct,
-        100.0 * procurement_green_yuan / nullif(procurement_total_yuan, 0) as green_procurement_share,
+        100.0 * saving_organs_county_and_above / nullif(organs_county_and_above, 0)
+            as resource_saving_organs_share_county_and_above,
+        100.0 * saving_organs_direct / nullif(organs_direct, 0)
+            as resource_saving_organs_share_city_county_direct,
+        100.0 * procurement_green_yuan / nullif(procurement_total_yuan, 0)
+            as green_procurement_share,
         cast(energy_use_tce as double) as public_institution_energy_consumption,
-        1000.0 * energy_use_tce / nullif(floor_area_m2, 0) as public_institution_energy_per_floor_area
+        1000.0 * energy_use_tce / nullif(floor_area_m2, 0)
+            as public_institution_energy_per_floor_area
     from {{ ref('stg_public_institutions__resource_saving') }}
 ),
 
 transport_statistics as (
     select
         'transport_statistics' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * vehicles_added_clean / nullif(vehicles_added, 0) as new_energy_vehicle_share_of_additions,
+        100.0 * vehicles_added_clean / nullif(vehicles_added, 0)
+            as new_energy_vehicle_share_of_additions,
         100.0 * freight_rail_t / nullif(freight_total_t, 0) as rail_freight_share,
         cast(green_travel_share_pct as double) as green_travel_share_main_urban,
         cast(highway_waste_recovery_pct as double) as green_highway_waste_recovery_rate,
         cast(highway_waste_recycling_pct as double) as green_highway_waste_recycling_rate,
-        100.0 * service_areas_fast_charging / nullif(service_areas, 0) as expressway_service_area_fast_charging_coverage,
-        100.0 * passenger_hubs_fast_charging / nullif(passenger_hubs, 0) as passenger_hub_fast_charging_coverage,
-        100.0 * service_areas_charging_swap / nullif(service_areas, 0) as expressway_service_area_charging_swap_coverage,
-        100.0 * passenger_hubs_charging_swap / nullif(passenger_hubs, 0) as passenger_hub_charging_swap_coverage
+        100.0 * service_areas_fast_charging / nullif(service_areas, 0)
+            as expressway_service_area_fast_charging_coverage,
+        100.0 * passenger_hubs_fast_charging / nullif(passenger_hubs, 0)
+            as passenger_hub_fast_charging_coverage,
+        100.0 * service_areas_charging_swap / nullif(service_areas, 0)
+            as expressway_service_area_charging_swap_coverage,
+        100.0 * passenger_hubs_charging_swap / nullif(passenger_hubs, 0)
+            as passenger_hub_charging_swap_coverage
     from {{ ref('stg_transport__statistics') }}
 ),
 
 waste_domestic_waste__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_waste__domestic_waste'), ['collected_t', 'harmless_treated_t']) }}
+    {{ with_city_sums(ref('stg_waste__domestic_waste'), [
+        'collected_t',
+        'harmless_treated_t'
+    ]) }}
 ),
 
 waste_domestic_waste as (
@@ -114,19 +137,26 @@ waste_domestic_waste as (
         'waste_domestic_waste' as source_id, year, region_code, provenance, load_id, revised,
         cast(collected_t as double) as urban_domestic_waste_collected,
         cast(harmless_treated_t as double) as urban_domestic_waste_harmless_treated,
-        100.0 * harmless_treated_t / nullif(collected_t, 0) as urban_domestic_waste_harmless_treatment_rate
+        100.0 * harmless_treated_t / nullif(collected_t, 0)
+            as urban_domestic_waste_harmless_treatment_rate
     from waste_domestic_waste__with_city
 ),
 
 waste_hazardous_waste__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_waste__hazardous_waste'), ['disposed_t', 'generated_t', 'stored_earlier_t', 'utilized_t']) }}
+    {{ with_city_sums(ref('stg_waste__hazardous_waste'), [
+        'disposed_t',
+        'generated_t',
+        'stored_earlier_t',
+        'utilized_t'
+    ]) }}
 ),
 
 waste_hazardous_waste as (
     select
         'waste_hazardous_waste' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * (utilized_t + disposed_t) / nullif(generated_t + stored_earlier_t, 0) as hazardous_waste_utilization_disposal_rate,
+        100.0 * (utilized_t + disposed_t) / nullif(generated_t + stored_earlier_t, 0)
+            as hazardous_waste_utilization_disposal_rate,
         cast(generated_t as double) as hazardous_waste_generated,
         cast(stored_earlier_t as double) as hazardous_waste_stored_from_earlier_years,
         cast(utilized_t as double) as hazardous_waste_utilized,
@@ -136,7 +166,11 @@ waste_hazardous_waste as (
 
 waste_industrial_solid_waste__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_waste__industrial_solid_waste'), ['generated_t', 'utilized_from_storage_t', 'utilized_t']) }}
+    {{ with_city_sums(ref('stg_waste__industrial_solid_waste'), [
+        'generated_t',
+        'utilized_from_storage_t',
+        'utilized_t'
+    ]) }}
 ),
 
 waste_industrial_solid_waste as (
@@ -144,37 +178,61 @@ waste_industrial_solid_waste as (
         'waste_industrial_solid_waste' as source_id, year, region_code, provenance, load_id, revised,
         cast(generated_t as double) as general_industrial_solid_waste_generated,
         cast(utilized_t as double) as general_industrial_solid_waste_utilized,
-        cast(utilized_from_storage_t as double) as general_industrial_solid_waste_utilized_from_storage,
-        100.0 * utilized_t / nullif(generated_t + utilized_from_storage_t, 0) as general_industrial_solid_waste_utilization_rate
+        cast(utilized_from_storage_t as double)
+            as general_industrial_solid_waste_utilized_from_storage,
+        100.0 * utilized_t / nullif(generated_t + utilized_from_storage_t, 0)
+            as general_industrial_solid_waste_utilization_rate
     from waste_industrial_solid_waste__with_city
 ),
 
 water_rural_environment__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_water__rural_environment'), ['demo_harmless_toilet_households', 'demo_households', 'large_farms', 'large_farms_equipped', 'manure_generated_t', 'manure_utilized_t', 'rural_households', 'sanitary_toilet_households', 'villages', 'villages_sewage_treated']) }}
+    {{ with_city_sums(ref('stg_water__rural_environment'), [
+        'demo_harmless_toilet_households',
+        'demo_households',
+        'large_farms',
+        'large_farms_equipped',
+        'manure_generated_t',
+        'manure_utilized_t',
+        'rural_households',
+        'sanitary_toilet_households',
+        'villages',
+        'villages_sewage_treated'
+    ]) }}
 ),
 
 water_rural_environment as (
     select
         'water_rural_environment' as source_id, year, region_code, provenance, load_id, revised,
         100.0 * villages_sewage_treated / nullif(villages, 0) as village_sewage_treatment_share,
-        100.0 * sanitary_toilet_households / nullif(rural_households, 0) as rural_sanitary_toilet_coverage,
-        100.0 * demo_harmless_toilet_households / nullif(demo_households, 0) as demonstration_village_harmless_toilet_coverage,
-        100.0 * manure_utilized_t / nullif(manure_generated_t, 0) as livestock_manure_utilization_rate,
-        100.0 * large_farms_equipped / nullif(large_farms, 0) as livestock_farm_manure_facility_matching_rate
+        100.0 * sanitary_toilet_households / nullif(rural_households, 0)
+            as rural_sanitary_toilet_coverage,
+        100.0 * demo_harmless_toilet_households / nullif(demo_households, 0)
+            as demonstration_village_harmless_toilet_coverage,
+        100.0 * manure_utilized_t / nullif(manure_generated_t, 0)
+            as livestock_manure_utilization_rate,
+        100.0 * large_farms_equipped / nullif(large_farms, 0)
+            as livestock_farm_manure_facility_matching_rate
     from water_rural_environment__with_city
 ),
 
 water_sewage_sludge__with_city as (
     -- the city's row: its counties' sums (complete years only), then each formula
-    {{ with_city_sums(ref('stg_water__sewage_sludge'), ['sewage_discharged_m3', 'sewage_treated_m3', 'sludge_generated_t', 'sludge_treated_t']) }}
+    {{ with_city_sums(ref('stg_water__sewage_sludge'), [
+        'sewage_discharged_m3',
+        'sewage_treated_m3',
+        'sludge_generated_t',
+        'sludge_treated_t'
+    ]) }}
 ),
 
 water_sewage_sludge as (
     select
         'water_sewage_sludge' as source_id, year, region_code, provenance, load_id, revised,
-        100.0 * sludge_treated_t / nullif(sludge_generated_t, 0) as sewage_sludge_treatment_disposal_rate,
-        100.0 * sewage_treated_m3 / nullif(sewage_discharged_m3, 0) as urban_sewage_collection_treatment_rate
+        100.0 * sludge_treated_t / nullif(sludge_generated_t, 0)
+            as sewage_sludge_treatment_disposal_rate,
+        100.0 * sewage_treated_m3 / nullif(sewage_discharged_m3, 0)
+            as urban_sewage_collection_treatment_rate
     from water_sewage_sludge__with_city
 )
 

@@ -26,7 +26,8 @@ months as (
     select
         exact.region_code, exact.year, month(exact.day) as month_number,
         {%- for statistic, column in counted.items() %}
-        count({{ 'daily.' if statistic == 'aqi' else 'exact.' }}{{ column }}) as {{ statistic }}_days{{ ',' if not loop.last }}
+        count({{ 'daily.' if statistic == 'aqi' else 'exact.' }}{{ column }})
+            as {{ statistic }}_days{{ ',' if not loop.last }}
         {%- endfor %}
     from exact
     left join daily using (region_code, day)
@@ -129,7 +130,9 @@ select
     validity.is_{{ statistic }}_year_valid,
     {%- endfor %}
     -- every statistic valid: the year as a whole
-    {% for statistic in counted %}validity.is_{{ statistic }}_year_valid{{ ' and ' if not loop.last }}{% endfor %}
+    {%- for statistic in counted %}
+    {{ 'and ' if not loop.first }}validity.is_{{ statistic }}_year_valid
+    {%- endfor %}
         as is_year_valid
 from annual
 left join aqi_days using (region_code, year)

@@ -37,9 +37,21 @@ concentrations as (
             co_24h_mgm3 as co_24h, o3_1h_max_ugm3 as o3_1h, o3_mda8_ugm3 as o3_8h,
             pm25_24h_ugm3 as pm25_24h
         from region_daily
-    ) unpivot (
-        concentration for pollutant_averaging in (so2_24h, no2_24h, pm10_24h, co_24h, o3_1h, o3_8h, pm25_24h)
+    ) as wide unpivot (
+        concentration for pollutant_averaging in (
+            so2_24h, no2_24h, pm10_24h, co_24h, o3_1h, o3_8h, pm25_24h
+        )
     )
+),
+
+-- the top breakpoint of each pollutant: a concentration above it gets sub-index 500
+breakpoint_tops as (
+    select
+        pollutant || '_' || averaging as pollutant_averaging,
+        max(bp_hi) as bp_hi,
+        max(iaqi_hi) as iaqi_hi
+    from {{ ref('aqi_breakpoints') }}
+    group by all
 ),
 
 sub_indices as (
@@ -60,11 +72,7 @@ sub_indices as (
                 ~ ' + ' ~ width ~ ' - 1', width) }}
         end as iaqi
     from concentrations as c
-    inner join (
-        select pollutant || '_' || averaging as pollutant_averaging, max(bp_hi) as bp_hi,
-               max(iaqi_hi) as iaqi_hi
-        from {{ ref('aqi_breakpoints') }} group by all
-    ) as top using (pollutant_averaging)
+    inner join breakpoint_tops as top using (pollutant_averaging)
     left join {{ ref('aqi_breakpoints') }} as bp
         on bp.pollutant || '_' || bp.averaging = c.pollutant_averaging
         and c.concentration >= bp.bp_lo and c.concentration < bp.bp_hi
@@ -83,7 +91,8 @@ aqi as (
                      and count(iaqi) filter (where pollutant_averaging = 'o3_1h') = 1))
             as is_aqi_valid,
         {%- for p in ['so2_24h', 'no2_24h', 'pm10_24h', 'co_24h', 'o3_1h', 'o3_8h', 'pm25_24h'] %}
-        any_value(iaqi) filter (where pollutant_averaging = '{{ p }}') as iaqi_{{ p }}{{ ',' if not loop.last }}
+        any_value(iaqi) filter (where pollutant_averaging = '{{ p }}')
+            as iaqi_{{ p }}{{ ',' if not loop.last }}
         {%- endfor %}
     from sub_indices
     group by region_code, day

@@ -9,30 +9,31 @@ with targets as (
     group by indicator_code
 ),
 
-indicator_datasets as (
-    -- dataset.field terms of value, numerator and denominator; computed_from lists datasets
-    select distinct indicator_code, dataset_id
-    from (
-        select
-            indicator_code,
-            unnest(
-                regexp_extract_all(concat_ws(' ', value, numerator, denominator), '(\w+)\.\w+', 1)
-                || string_split(coalesce(computed_from, ''), ' ')
-            ) as dataset_id
-        from {{ ref('indicators') }}
-    )
-    where dataset_id <> ''
+datasets as (
+    {{ catalog_datasets() }}
+),
+
+-- dataset.field terms of value, numerator and denominator; computed_from lists datasets
+named_datasets as (
+    select
+        indicator_code,
+        unnest(
+            regexp_extract_all(concat_ws(' ', value, numerator, denominator), '(\w+)\.\w+', 1)
+            || string_split(coalesce(computed_from, ''), ' ')
+        ) as dataset_id
+    from {{ ref('indicators') }}
 ),
 
 providers as (
     select
-        indicator_code,
-        string_agg(distinct d.provider, '、' order by d.provider) as provider_zh,
-        string_agg(distinct datasets.update_cycle_zh, '、' order by datasets.update_cycle_zh) as update_cycle_zh
-    from indicator_datasets
-    inner join ({{ catalog_datasets() }}) as datasets using (dataset_id),
-        unnest(string_split(datasets.department, '、')) as d (provider)
-    group by indicator_code
+        named_datasets.indicator_code,
+        string_agg(distinct department.name, '、' order by department.name) as provider_zh,
+        string_agg(distinct datasets.update_cycle_zh, '、' order by datasets.update_cycle_zh)
+            as update_cycle_zh
+    from named_datasets
+    inner join datasets on named_datasets.dataset_id = datasets.dataset_id
+    cross join unnest(string_split(datasets.department, '、')) as department (name)
+    group by named_datasets.indicator_code
 )
 
 select

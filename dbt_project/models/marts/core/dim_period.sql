@@ -23,6 +23,7 @@ select
     -- the 3rd FYP began in 1966 (after the 1963–65 adjustment years); every plan since is
     -- five years: 十四五 = 14 = 2021–2025
     cast((year - 1966) // 5 + 3 as integer) as five_year_plan_number,
-    year in (select baseline_year from {{ ref('plan_targets') }} where baseline_year is not null) as is_plan_baseline_year,
+    year in (select baseline_year from {{ ref('plan_targets') }} where baseline_year is not null)
+        as is_plan_baseline_year,
     year in (select target_year from {{ ref('plan_targets') }}) as is_plan_target_year
 from years

@@ -9,7 +9,7 @@ newest as (
     select *
     from permits
     qualify row_number() over (
-        partition by credit_code order by valid_from desc, issued_on desc, permit_number
+        partition by credit_code order by valid_from desc, issued_on desc, permit_number asc
     ) = 1
 ),
 

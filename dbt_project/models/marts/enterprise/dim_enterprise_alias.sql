@@ -7,8 +7,8 @@ with names as (
     from {{ ref('stg_enterprise__pollutant_permits') }}
     union all
     select
-        credit_code, enterprise_name, 'enterprise_environmental_disclosures',
-        year, year, provenance
+        credit_code, enterprise_name as alias, 'enterprise_environmental_disclosures' as source_id,
+        year as first_year, year as last_year, provenance
     from {{ ref('stg_enterprise__environmental_disclosures') }}
 )
 

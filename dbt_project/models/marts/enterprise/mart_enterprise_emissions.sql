@@ -116,7 +116,8 @@ select
     changes.first_disclosed_on,
     changes.disclosed_on as newest_report_on,
     case
-        when changes.first_disclosed_on is null and coalesce(changes.permit_class, dim_enterprise.permit_class) = '重点管理'
+        when changes.first_disclosed_on is null
+            and coalesce(changes.permit_class, dim_enterprise.permit_class) = '重点管理'
             then 'missing'
         when changes.first_disclosed_on is null then 'not_required'
         when changes.first_disclosed_on <= make_date(changes.year + 1, 3, 15) then 'on_time'
@@ -124,7 +125,8 @@ select
     end as disclosure_status,
     coalesce(changes.is_revised, false) as is_revised,
     changes.previous_year as base_year,
-    case when changes.previous_year = changes.year - 1 then changes.previous_disclosed_t end as previous_disclosed_t,
+    case when changes.previous_year = changes.year - 1 then changes.previous_disclosed_t end
+        as previous_disclosed_t,
     case when changes.previous_year = changes.year - 1 then changes.previous_co2_t end as previous_co2_t,
     changes.pollutant_change_pct,
     changes.co2_change_pct,

@@ -21,7 +21,8 @@ rolled as (
         count(*) filter (where disclosure_status = 'late') as reports_late,
         sum(permitted_t order by credit_code) as permitted_t,
         sum(disclosed_t order by credit_code) as disclosed_t,
-        sum(permitted_t order by credit_code) filter (where disclosed_t is not null) as permitted_t_disclosing,
+        sum(permitted_t order by credit_code) filter (where disclosed_t is not null)
+            as permitted_t_disclosing,
         bool_or(provenance = 'sample') as is_sample
     from emissions
     group by grouping sets ((year, pollutant_code), (region_code, year, pollutant_code),

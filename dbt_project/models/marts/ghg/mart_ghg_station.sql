@@ -11,8 +11,8 @@ with hourly as (
            co2_ppm as value, co2_flag = 'V' and co2_ppm is not null as counted, provenance
     from {{ ref('stg_carbon__ghg_station_hourly') }}
     union all
-    select station_code, station_name, year, month(hour), 'ch4',
-           ch4_ppb, ch4_flag = 'V' and ch4_ppb is not null, provenance
+    select station_code, station_name, year, month(hour) as month, 'ch4' as gas,
+           ch4_ppb as value, ch4_flag = 'V' and ch4_ppb is not null as counted, provenance
     from {{ ref('stg_carbon__ghg_station_hourly') }}
 ),
 
@@ -85,12 +85,12 @@ select
     hours_in_period,
     valid_hours,
     round(capture_pct, 1) as capture_pct,
-    null::integer as months_valid,
+    cast(null as integer) as months_valid,
     is_valid,
-    null::double as growth_per_year,
-    null::double as background_global_mean,
-    null::double as difference_from_background,
-    null::string as background_source,
+    cast(null as double) as growth_per_year,
+    cast(null as double) as background_global_mean,
+    cast(null as double) as difference_from_background,
+    cast(null as string) as background_source,
     provenance
 from months
 union all
@@ -98,21 +98,22 @@ select
     with_growth.station_code,
     with_growth.station_name,
     with_growth.gas,
-    case with_growth.gas when 'co2' then 'ppm' else 'ppb' end,
-    'year',
-    cast(with_growth.year as string),
+    case with_growth.gas when 'co2' then 'ppm' else 'ppb' end as unit,
+    'year' as period_type,
+    cast(with_growth.year as string) as period,
     with_growth.year,
-    null,
-    round(with_growth.mean_value, 3),
+    cast(null as integer) as month,
+    round(with_growth.mean_value, 3) as mean_value,
     with_growth.hours_in_period,
     with_growth.valid_hours,
-    round(with_growth.capture_pct, 1),
+    round(with_growth.capture_pct, 1) as capture_pct,
     with_growth.months_valid,
     with_growth.is_valid,
-    round(with_growth.growth_per_year, 3),
-    reference.global_mean,
-    case when with_growth.is_valid then round(with_growth.mean_value - reference.global_mean, 3) end,
-    reference.source,
+    round(with_growth.growth_per_year, 3) as growth_per_year,
+    reference.global_mean as background_global_mean,
+    case when with_growth.is_valid then round(with_growth.mean_value - reference.global_mean, 3) end
+        as difference_from_background,
+    reference.source as background_source,
     with_growth.provenance
 from with_growth
 left join {{ ref('ghg_background_reference') }} as reference

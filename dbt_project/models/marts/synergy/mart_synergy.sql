@@ -27,9 +27,12 @@ air as (
     unpivot (
         select
             exact.region_code, year(exact.day) as year, any_value(annual.provenance) as provenance,
-            case when bool_and(annual.is_pm25_year_valid) then {{ from_nano(mean_nano('exact.pm25_24h_ugm3')) }} end as pm25,
-            case when bool_and(annual.is_so2_year_valid) then {{ from_nano(mean_nano('exact.so2_24h_ugm3')) }} end as so2,
-            case when bool_and(annual.is_no2_year_valid) then {{ from_nano(mean_nano('exact.no2_24h_ugm3')) }} end as no2
+            case when bool_and(annual.is_pm25_year_valid)
+                then {{ from_nano(mean_nano('exact.pm25_24h_ugm3')) }} end as pm25,
+            case when bool_and(annual.is_so2_year_valid)
+                then {{ from_nano(mean_nano('exact.so2_24h_ugm3')) }} end as so2,
+            case when bool_and(annual.is_no2_year_valid)
+                then {{ from_nano(mean_nano('exact.no2_24h_ugm3')) }} end as no2
         from {{ ref('int_air__region_daily') }} as exact
         inner join {{ ref('mart_air_quality') }} as annual
             on annual.region_code = exact.region_code and annual.year = year(exact.day)
@@ -85,8 +88,10 @@ enterprise_pairs as (
 
 enterprise_changes as (
     select
-        coalesce(region_code, {{ city_code() }}) as region_code, year, any_value(base_year) as base_year, pollutant,
-        100 * (sum(co2_t order by credit_code) / sum(previous_co2_t order by credit_code) - 1) as co2_change_pct,
+        coalesce(region_code, {{ city_code() }}) as region_code, year, any_value(base_year) as base_year,
+        pollutant,
+        100 * (sum(co2_t order by credit_code) / sum(previous_co2_t order by credit_code) - 1)
+            as co2_change_pct,
         cast(null as double) as co2_per_gdp_change_pct,
         cast(null as double) as previous_concentration_ugm3,
         cast(null as double) as concentration_ugm3,

@@ -12,4 +12,4 @@ select
     targets.indicator_unit,
     series.provenance
 from {{ ref('int_target_progress__series') }} as series
-join {{ ref('int_plan_targets') }} as targets using (target_id)
+inner join {{ ref('int_plan_targets') }} as targets using (target_id)

@@ -42,7 +42,7 @@ daily as (
 measured as (
     -- the SQL-standard UNPIVOT, which DuckDB and Spark both read
     select station_code, day, source_code, parameter, concentration
-    from (select station_code, day, source_code, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl from daily)
+    from (select station_code, day, source_code, do_mgl, codmn_mgl, nh3n_mgl, tp_mgl from daily) as wide
     unpivot (concentration for parameter in (do_mgl, codmn_mgl, nh3n_mgl, tp_mgl))
 ),
 
@@ -58,7 +58,8 @@ day_classes as (
         day,
         max(class_rank) as class_rank,
         {%- for p in ['do_mgl', 'codmn_mgl', 'nh3n_mgl', 'tp_mgl'] %}
-        any_value(class_rank) filter (where parameter = '{{ p }}') as {{ p | replace('_mgl', '') }}_class_rank{{ "," if not loop.last }}
+        any_value(class_rank) filter (where parameter = '{{ p }}')
+            as {{ p | replace('_mgl', '') }}_class_rank{{ "," if not loop.last }}
         {%- endfor %}
     from parameter_classes
     group by station_code, day

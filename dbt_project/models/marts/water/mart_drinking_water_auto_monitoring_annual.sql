@@ -43,7 +43,8 @@ select
     yearly.days_worse_than_class_iii,
     round(capture.capture_pct, 1) as capture_pct,
     capture.is_reporting,
-    round({{ percentage_of('days_class_iii_or_better', 'nullif(days_classed, 0)') }}, 1) as days_class_iii_or_better_pct,
+    round({{ percentage_of('days_class_iii_or_better', 'nullif(days_classed, 0)') }}, 1)
+        as days_class_iii_or_better_pct,
     coalesce(events.exceedance_events, 0) as exceedance_events,
     coalesce(events.exceedance_readings, 0) as exceedance_readings,
     yearly.provenance

@@ -37,7 +37,8 @@ select
     max(reading_time) as last_reading_at,
     count(*) as readings,
     -- the worst value: the lowest DO, the highest of the others
-    case when any_value(limit_kind) = 'minimum' then min(concentration) else max(concentration) end as peak_mgl,
+    case when any_value(limit_kind) = 'minimum' then min(concentration) else max(concentration) end
+        as peak_mgl,
     any_value(class_iii_limit) as class_iii_limit_mgl,
     {{ provenance_computed('provenance') }} as provenance
 from runs

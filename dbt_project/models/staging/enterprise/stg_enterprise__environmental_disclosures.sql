@@ -31,7 +31,7 @@ reports as (
         count(*) over report as report_versions,
         row_number() over (partition by credit_code, year
                            order by disclosed_on desc, fetched_at desc, load_id desc) as newest
-    from (select distinct credit_code, year, load_id, disclosed_on, fetched_at from typed)
+    from (select distinct credit_code, year, load_id, disclosed_on, fetched_at from typed) as reports
     window report as (partition by credit_code, year)
 )
 
