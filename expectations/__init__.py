@@ -4,8 +4,8 @@ DuckDB, or a mart) and returns a plain,
 recordable result, and the raw.dq_results history."""
 
 from .history import record, stored_outcomes
+from .raw_suites import prepare_raw_profile, raw_profile_sql, raw_suite
 from .runner import Failure, ValidationOutcome, build_data_docs, suite_version, validate, validate_per_batch
-from .suites import prepare_raw_profile, raw_profile_sql, raw_suite
 
 __all__ = ["Failure", "ValidationOutcome", "build_data_docs", "prepare_raw_profile", "raw_profile_sql",
            "raw_suite", "record", "stored_outcomes", "suite_version", "validate", "validate_per_batch"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .rules import ROW_RULES, normalize_name
+from .rules import ROW_RULES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "sources.yml"
@@ -19,38 +18,15 @@ SAMPLE_DATA_DIR = PACKAGE_DIR / "sample_data"
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
 
 
-def _city_code() -> str:
-    """GB/T 2260 code of 巴中市: the regions seed's city row (dbt: var city_code, kept equal)."""
-    with open(SEEDS_DIR / "regions.csv", encoding="utf-8", newline="") as fh:
-        return next(r["region_code"] for r in csv.DictReader(fh) if r["region_level"] == "city")
-
-
-CITY_CODE = _city_code()
-
 FIELD_KINDS = {"year", "region", "number", "text", "datetime", "date", "code"}
 
 # What landing adds to every raw row besides the contract's fields (kept as received, text):
 # column → (DuckDB type, description). The raw tables, the dbt source docs and the Dagster
 # column schema are all made from this and the fields.
-LOAD_COLUMNS = {
-    "_extra": ("VARCHAR", "Headings the contract does not name, with their cells, as JSON"),
-    "_load_id": ("VARCHAR NOT NULL", "Load that landed the row (raw.load_log)"),
-    "_row_number": ("INTEGER NOT NULL", "Line of the row in the source file"),
-    "_source_uri": ("VARCHAR NOT NULL", "Where the file was fetched from"),
-    "_source_sha256": ("VARCHAR NOT NULL", "SHA-256 of the fetched bytes (the archive copy's name)"),
-    "_fetched_at": ("TIMESTAMPTZ NOT NULL", "When the source bytes were fetched"),
-}
-
-
 # The typed column landing writes beside a field's text, by kind: (suffix, DuckDB type).
 TYPED_COLUMNS = {"number": ("__value", "DOUBLE"), "year": ("__value", "INTEGER"),
                  "datetime": ("__value", "TIMESTAMP"), "date": ("__value", "DATE"),
                  "region": ("__code", "VARCHAR"), "code": ("__code", "VARCHAR")}
-TYPED_DOCS = {"number": "the number, in {unit}", "year": "the year", "date": "the date",
-              "datetime": "the time, local (CST)", "region": "GB/T 2260 code (seed region_aliases)",
-              "code": "the code (seed {codes})"}
-
-
 class CatalogError(ValueError):
     """The catalog itself is malformed."""
 
@@ -318,50 +294,3 @@ def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Dataset]:
             raise CatalogError(f"sources.yml dataset {ds.id}: permit_register "
                                f"{ds.permit_register['dataset']!r} is not a dataset with fields {missing}")
     return datasets
-
-
-
-@cache
-def region_aliases(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
-    """Normalised alias → GB/T 2260 code, from the dbt seed that staging also uses."""
-    with open(seeds_dir / "region_aliases.csv", encoding="utf-8", newline="") as fh:
-        return {normalize_name(r["alias"]): r["region_code"] for r in csv.DictReader(fh)}
-
-
-@cache
-def code_aliases(seed: str, seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
-    """Normalised alias → code, from a dbt seed whose first two columns are alias and code
-    (kind code fields; staging joins the same seed)."""
-    with open(seeds_dir / f"{seed}.csv", encoding="utf-8", newline="") as fh:
-        return {normalize_name(r[0]): r[1] for r in list(csv.reader(fh))[1:]}
-
-
-@cache
-def _at_landing() -> dict[str, tuple[str, float]]:
-    """Declared unit → (unit the typed column is in, factor): the seed's at_landing rows."""
-    with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8", newline="") as fh:
-        return {r["from_unit"]: (r["to_unit"], float(r["factor"]))
-                for r in csv.DictReader(fh) if r["at_landing"] == "true"}
-
-
-def typed_unit(f: Field) -> tuple[str | None, float]:
-    """The unit of a number field's typed column and the factor from its declared unit."""
-    return _at_landing().get(f.unit, (f.unit, 1.0)) if f.unit else (None, 1.0)
-
-
-def raw_columns(ds: Dataset) -> list[tuple[str, str, str]]:
-    """(name, DuckDB type, description) of every column of ds.raw_table: each field as
-    received (text) and, for a number, year, time or region, typed by the contract beside it
-    (NULL where the cell is missing or was quarantined)."""
-    fields = []
-    for f in ds.fields:
-        fields.append((f.name, "VARCHAR", f"{f.header}: {f.description}, as received"
-                       + (f" (unit {f.unit})" if f.unit else "")))
-        if f.kind in TYPED_COLUMNS:
-            what = TYPED_DOCS[f.kind].format(unit=typed_unit(f)[0] or "the field's unit", codes=f.codes)
-            fields.append((f"{f.name}{TYPED_COLUMNS[f.kind][0]}", TYPED_COLUMNS[f.kind][1],
-                           f"{f.header}: {f.description}; typed at landing: {what}"))
-    partition = [(ds.raw_partition, "VARCHAR", "Month of the row's file (a monthly feed) or of its time, "
-                   "YYYY-MM: the folder of the Parquet file it is in")] if ds.raw_partition else []
-    return fields + [(name, sql_type.removesuffix(" NOT NULL"), doc)
-                     for name, (sql_type, doc) in LOAD_COLUMNS.items()] + partition

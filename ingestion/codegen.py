@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import PACKAGE_DIR, SEEDS_DIR, Dataset, load_catalog, raw_columns
+from .catalog import PACKAGE_DIR, SEEDS_DIR, Dataset, load_catalog
 from .indicators import Indicator, Terms, city_from_counties, load_indicators
+from .raw_schema import raw_columns
 from .rules import normalized_sql
 
 DBT_DIR = PACKAGE_DIR.parent / "dbt_project"

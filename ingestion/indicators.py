@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .catalog import CITY_CODE, SEEDS_DIR, CatalogError, Dataset, load_catalog, typed_unit
+from .catalog import SEEDS_DIR, CatalogError, Dataset, load_catalog
+from .reference import CITY_CODE, typed_unit
 
 INDICATORS_PATH = SEEDS_DIR / "indicators.csv"
 DOMAINS_PATH = SEEDS_DIR / "domains.csv"

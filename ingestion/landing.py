@@ -14,140 +14,24 @@ import io
 import itertools
 import logging
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from . import raw_files
-from .catalog import Dataset, load_catalog, raw_columns
+from .catalog import Dataset, load_catalog
+from .cells import cells_from_csv, cells_from_table, map_headers
 from .connectors import FetchedFile
-from .contract import cells_from_csv, cells_from_table, land_cells, load_counts, map_headers, parsed
-from .loads import SOURCE_KEY, landed_loads_sql, latest_loads_sql, quarantined_by_rule
+from .contract import land_cells, load_counts
+from .loads import LoadResult, archive, landed_before, make_load_id, quarantined_by_rule
 from .parsers import LoadError, check_size, decode, parse, refuse_cut_csv, refuse_html
+from .raw_tables import ensure_raw_table, ensure_schema
 
 log = logging.getLogger(__name__)
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS raw;
-CREATE TABLE IF NOT EXISTS raw.load_log (
-    load_id VARCHAR PRIMARY KEY,
-    dataset_id VARCHAR NOT NULL,
-    source_uri VARCHAR NOT NULL,
-    source_sha256 VARCHAR NOT NULL,
-    archive_path VARCHAR NOT NULL,
-    fetched_at TIMESTAMPTZ NOT NULL,
-    landed_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
-    rows_received INTEGER NOT NULL,
-    rows_landed INTEGER NOT NULL,
-    rows_quarantined INTEGER NOT NULL,
-    status VARCHAR NOT NULL CHECK (status IN ('landed', 'failed')),
-    final_uri VARCHAR,
-    error VARCHAR,
-    cells_received INTEGER,
-    cells_landed INTEGER,
-    cells_quarantined INTEGER,
-    CHECK (status = 'failed' OR rows_received = rows_landed + rows_quarantined),
-    CHECK (status = 'failed' OR cells_received = cells_landed + cells_quarantined)
-);
--- columns added since the first release, for warehouses made before them
-ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS final_uri VARCHAR;
-ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_received INTEGER;
-ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_landed INTEGER;
-ALTER TABLE raw.load_log ADD COLUMN IF NOT EXISTS cells_quarantined INTEGER;
-CREATE TABLE IF NOT EXISTS raw.quarantine (
-    load_id VARCHAR NOT NULL,
-    dataset_id VARCHAR NOT NULL,
-    row_number INTEGER NOT NULL,
-    scope VARCHAR NOT NULL CHECK (scope IN ('row', 'cell')),  -- the whole row, or one cell of it
-    rule VARCHAR NOT NULL,
-    field VARCHAR,
-    message VARCHAR NOT NULL,
-    record VARCHAR NOT NULL
-);
-"""
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DDL)
-    # before cell-level quarantine, (load_id, row_number) was the key and there was no scope
-    if not con.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = 'raw' "
-                       "AND table_name = 'quarantine' AND column_name = 'scope'").fetchone():
-        con.execute("""
-            CREATE TABLE raw.quarantine_v2 AS SELECT load_id, dataset_id, row_number, 'row' AS scope,
-                rule, field, message, record FROM raw.quarantine;
-            DROP TABLE raw.quarantine;
-            ALTER TABLE raw.quarantine_v2 RENAME TO quarantine""")
-        con.execute(DDL)
-
-
-# Which source a load came from: its URI without scheme and host, so the same file read from
-# the portal on another port (or a mirror) is the same source; percent-decoded, so a drop
-# file named in Chinese is one source whether its URI was written encoded (before) or not.
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    dataset_id: str
-    source_uri: str
-    sha256: str
-    status: str  # landed | unchanged (same bytes already landed)
-    load_id: str | None = None
-    rows_received: int = 0
-    rows_landed: int = 0
-    rows_quarantined: int = 0
-    cells_received: int = 0
-    cells_landed: int = 0
-    cells_quarantined: int = 0
-
-
-def ensure_raw_table(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
-    ensure_schema(con)
-    if ds.storage == "parquet":
-        raw_files.ensure(con, ds)
-        return
-    columns = raw_columns(ds)
-    types = raw_files.column_types(ds)
-    cols = ", ".join(f'"{n}" {t}' for n, t in types.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {ds.raw_table} ({cols})")
-    # A field added to the contract later becomes a new (empty for old loads) column; a typed
-    # column added later is filled from the text by the contract's own expressions.
-    existing = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = 'raw' AND table_name = ?", [ds.id]).fetchall()}
-    added = [n for n, _, _ in columns if n not in existing]
-    for name in added:
-        con.execute(f'ALTER TABLE {ds.raw_table} ADD COLUMN "{name}" {types[name]}')
-    typed = {f.name: ds.typed_column(f.name) for f in ds.fields if ds.typed_column(f.name) in added
-             and f.name in existing}
-    if typed:
-        col = {name: f'"{name}"' for name in typed}
-        con.execute(f"""
-            UPDATE {ds.raw_table} SET {', '.join(f'"{t}" = typed.t_{n}' for n, t in typed.items())}
-            FROM ({parsed(ds, col, f"(SELECT rowid AS id, * FROM {ds.raw_table})")}) AS typed
-            WHERE {ds.raw_table}.rowid = typed.id""")
-
-
-def archive(data: bytes, sha256: str, ds: Dataset, archive_dir: Path) -> Path:
-    """Keep the fetched bytes, named by checksum, written atomically."""
-    target = archive_dir / ds.id / f"{sha256}.{ds.format}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    return target
-
-
-def make_load_id(ds: Dataset, fetched_at: datetime, sha256: str) -> str:
-    # Sorts by fetch time, so "latest vintage" is also the greatest load id.
-    return f"{fetched_at:%Y%m%dT%H%M%S%fZ}-{ds.id}-{sha256[:12]}"
-
 
 @dataclass
 class Pending:
@@ -246,9 +130,9 @@ def begin(con: duckdb.DuckDBPyConnection, ds: Dataset, batch: list[FetchedFile],
     new file under its size limit (else a failed load now) and archived."""
     pending = Pending(ds.id, len(batch), {}, [], [])
     hashes = [hashlib.sha256(fetched.data).hexdigest() for fetched in batch]
-    landed_before = _landed_before(con, ds, [(f.uri, sha) for f, sha in zip(batch, hashes, strict=True)])
+    already = landed_before(con, ds, [(f.uri, sha) for f, sha in zip(batch, hashes, strict=True)])
     for index, (fetched, sha256) in enumerate(zip(batch, hashes, strict=True)):
-        seen = landed_before.get((fetched.uri, sha256))
+        seen = already.get((fetched.uri, sha256))
         if seen:
             log.info("%s: %s unchanged (sha256 %s already landed as %s)",
                      ds.id, fetched.uri, sha256[:12], seen)
@@ -366,38 +250,6 @@ def _finish(con: duckdb.DuckDBPyConnection, ds: Dataset, pending: Pending) -> li
     if pending.errors:
         raise pending.errors[0]
     return [pending.results[i] for i in range(pending.size)]
-
-
-def _landed_before(con: duckdb.DuckDBPyConnection, ds: Dataset,
-                   files: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """(uri, sha256) → the load that already landed these bytes: the ones this source last
-    landed, or (a source seen for the first time) the same bytes from another. A source going
-    back to earlier bytes (a corrected file replacing a bad one) is a change: it lands again.
-    One query for the batch."""
-    key = SOURCE_KEY.replace("source_uri", "files.uri")
-    rows = con.execute(f"""
-        WITH files AS (SELECT unnest($uris) AS uri, unnest($shas) AS sha),
-        landed AS ({landed_loads_sql(ds.id)}),
-        latest AS ({latest_loads_sql(ds.id)})
-        SELECT files.uri, files.sha, CASE
-            WHEN latest.source IS NOT NULL
-                THEN CASE WHEN latest.source_sha256 = files.sha THEN latest.load_id END
-            ELSE (SELECT min(load_id) FROM landed WHERE landed.source_sha256 = files.sha) END
-        FROM files LEFT JOIN latest ON latest.source = {key}""",
-        {"uris": [u for u, _ in files], "shas": [s for _, s in files]}).fetchall()
-    return {(uri, sha): load_id for uri, sha, load_id in rows if load_id}
-
-
-def log_fetch_failure(con: duckdb.DuckDBPyConnection, ds: Dataset, uri: str, error: str) -> str:
-    """A source that could not be fetched leaves a failed raw.load_log row too (no bytes, so no
-    checksum or archive): the load log is where an operator sees every attempt. Returns its id."""
-    ensure_schema(con)
-    now = datetime.now(UTC)
-    load_id = f"{now:%Y%m%dT%H%M%S%fZ}-{ds.id}-fetch-failed"
-    con.execute("INSERT INTO raw.load_log (load_id, dataset_id, source_uri, source_sha256, archive_path, "
-                "fetched_at, rows_received, rows_landed, rows_quarantined, status, error) "
-                "VALUES (?, ?, ?, '', '', ?, 0, 0, 0, 'failed', ?)", [load_id, ds.id, uri, now, error])
-    return load_id
 
 
 def _csv_headers(data: bytes, ds: Dataset, uri: str) -> list[str]:

@@ -26,7 +26,8 @@ from urllib.parse import unquote
 
 import duckdb
 
-from .catalog import LOAD_COLUMNS, Dataset, load_catalog, raw_columns
+from .catalog import Dataset, load_catalog
+from .raw_schema import LOAD_COLUMNS, raw_columns
 
 STAGING = "_landing"
 MIGRATING = "_migrating"

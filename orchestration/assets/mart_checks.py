@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from expectations import record, suite_version, validate
-from expectations.suites import mart_suite, prepare_mart_frame
+from expectations.mart_suites import mart_suite, prepare_mart_frame
 from publishing import model_nodes
 
 from ..resources import WRITER_POOL, WarehouseResource

@@ -15,7 +15,7 @@ import pytest
 from expectations.runner import forget_contexts
 from ingestion.catalog import SAMPLE_DATA_DIR
 from ingestion.sample_data import install_sample_drops
-from orchestration.__main__ import materialize_all
+from orchestration.runs import materialize_all
 from tests.integration.pipeline import Pipeline, pipeline_at
 
 

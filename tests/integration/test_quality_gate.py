@@ -132,7 +132,7 @@ def test_a_revision_losing_most_rows_is_held_until_a_reviewer_accepts_it(pipelin
     assert [e.severity for e in gate_failures(pipeline.run_around("waste_domestic_waste"))] == [
         dg.AssetCheckSeverity.ERROR]
 
-    from orchestration.__main__ import accept_load
+    from orchestration.review import accept_load
 
     (load_id,), = pipeline.query("SELECT load_id FROM raw.load_log WHERE dataset_id = "
                                  "'waste_domestic_waste' ORDER BY fetched_at DESC LIMIT 1")
@@ -160,7 +160,7 @@ def runaway_correction(pipeline) -> None:
 
 
 def test_a_correction_changing_a_report_beyond_its_bounds_is_held_with_both_versions(pipeline, capsys):
-    from orchestration.__main__ import accept_load
+    from orchestration.review import accept_load
 
     runaway_correction(pipeline)
     dataset = "enterprise_environmental_disclosures"
@@ -188,7 +188,7 @@ def test_a_correction_changing_a_report_beyond_its_bounds_is_held_with_both_vers
 
 
 def test_accept_load_releases_only_what_the_gate_held_for_review(pipeline, capsys):
-    from orchestration.__main__ import accept_load
+    from orchestration.review import accept_load
 
     # quarantined rows: the rows say what is missing, no reviewer can wave them through
     edit(pipeline, DOMESTIC, "utf-8", lambda ls: set_cell(ls, 3, 2, "-12.5"))

@@ -10,7 +10,8 @@ import pytest
 
 from ingestion import FetchedFile, FileDropConnector, LoadError, load_catalog
 from ingestion.landing import land_batch
-from ingestion.parsers import MAX_FILE_BYTES, MAX_REPORT_FIGURES, parse
+from ingestion.parse_json import MAX_REPORT_FIGURES
+from ingestion.parsers import MAX_FILE_BYTES, parse
 from ingestion.sample_data import DROP_SAMPLE_DIR
 from tests.helpers import land
 

@@ -11,7 +11,8 @@ import pytest
 
 from ingestion import FetchedFile, FetchError, HttpConnector, LoadError, load_catalog
 from ingestion.catalog import SAMPLE_DATA_DIR
-from ingestion.parsers import parse_json_pages, parse_nbs_easyquery, parse_xlsx
+from ingestion.parse_json import parse_json_pages, parse_nbs_easyquery
+from ingestion.parse_xlsx import parse_xlsx
 from ingestion.portal import serve_portal
 from tests.helpers import land
 
@@ -30,9 +31,9 @@ def test_xlsx_report_title_merged_two_row_header_and_notes():
 
 
 def test_xlsx_zip_bomb_and_non_xlsx_are_refused(monkeypatch):
-    import ingestion.parsers as parsers
+    import ingestion.parse_xlsx as parse_xlsx_module
 
-    monkeypatch.setattr(parsers, "MAX_XLSX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(parse_xlsx_module, "MAX_XLSX_UNCOMPRESSED", 1000)
     with pytest.raises(LoadError, match="unpacks to .* over the 1000-byte limit"):
         parse_xlsx(XLSX, "utf-8", dataset_id="d", uri="u")
     with pytest.raises(LoadError, match="not an .xlsx file"):

@@ -4,7 +4,7 @@
 import pandas as pd
 
 from expectations import validate
-from expectations.suites import mart_suite, prepare_mart_frame
+from expectations.mart_suites import mart_suite, prepare_mart_frame
 
 MART_NODE = {"name": "mart_solid_waste_utilization", "columns": {
     "region_code": {}, "year": {},

@@ -97,7 +97,7 @@ def test_missing_markers_land_as_no_value_and_units_that_do_not_convert_are_name
 
 
 def test_a_magnitude_in_a_field_without_one_multiplies():
-    from ingestion.contract import unit_factors
+    from ingestion.reference import unit_factors
     organs = load_catalog()["public_institutions_resource_saving"].field("organs_direct")  # no unit
     households = load_catalog()["water_rural_environment"].field("demo_households")  # 户
     assert unit_factors(organs)["万"] == 1e4 and unit_factors(households)["万户"] == 1e4

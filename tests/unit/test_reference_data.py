@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.catalog import SEEDS_DIR, region_aliases
+from ingestion.catalog import SEEDS_DIR
+from ingestion.reference import region_aliases
 from ingestion.rules import normalize_name
 from orchestration.settings import REPO_DIR
 
@@ -66,7 +67,7 @@ def test_the_city_code_is_the_regions_seed_city_everywhere():
     dbt's macro city_code() in dbt_project.yml."""
     import yaml
 
-    from ingestion.catalog import CITY_CODE
+    from ingestion import CITY_CODE
     project = yaml.safe_load((SEEDS_DIR.parent / "dbt_project.yml").read_text(encoding="utf-8"))
     cities = [r["region_code"] for r in read(SEEDS_DIR / "regions.csv") if r["region_level"] == "city"]
     assert cities == [CITY_CODE] == [project["vars"]["city_code"]]

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from orchestration.__main__ import run
 from orchestration.runlock import FolderBusy, data_folder_lock
+from orchestration.runs import run
 from orchestration.settings import Settings
 
 HOLD = """

@@ -232,7 +232,11 @@ water_sewage_sludge as (
         100.0 * sludge_treated_t / nullif(sludge_generated_t, 0)
             as sewage_sludge_treatment_disposal_rate,
         100.0 * sewage_treated_m3 / nullif(sewage_discharged_m3, 0)
-            as urban_sewage_collection_treatment_rate
+            as urban_sewage_collection_treatment_rate,
+        cast(sewage_discharged_m3 as double) as urban_sewage_discharged,
+        cast(sewage_treated_m3 as double) as urban_sewage_treated,
+        cast(sludge_generated_t as double) as sewage_sludge_generated,
+        cast(sludge_treated_t as double) as sewage_sludge_treated
     from water_sewage_sludge__with_city
 )
 
@@ -351,7 +355,11 @@ union all by name
 select * from water_sewage_sludge
 unpivot (obs_value for indicator_code in (
     sewage_sludge_treatment_disposal_rate,
-    urban_sewage_collection_treatment_rate
+    urban_sewage_collection_treatment_rate,
+    urban_sewage_discharged,
+    urban_sewage_treated,
+    sewage_sludge_generated,
+    sewage_sludge_treated
 ))
 union all by name
 select * from {{ ref('int_air__indicator_values') }}
