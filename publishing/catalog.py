@@ -63,6 +63,11 @@ def release(repo_dir: Path, provenance: list[str]) -> dict:
             "data_zh": "样例数据（非官方统计）" if "sample" in provenance else "官方数据"}
 
 
+def _cycle(name_zh: str) -> str:
+    """A 更新周期 as the catalogue writes it: sources.yml's 年 and 月 are 年度 and 月度."""
+    return f"{name_zh}度" if name_zh in {"年", "月"} else name_zh
+
+
 def _departments(names: list[str]) -> list[str]:
     """Distinct departments; the catalog joins joint providers with 、."""
     return sorted({d for name in names for d in name.split("、") if d})
@@ -178,8 +183,8 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
         carried = [indicators[c] for c in t["indicators"]]
         providers = _departments([i["provider_zh"] for i in carried]) or _departments(
             [s[2] for s in doc.sources])
-        cycles = sorted({i["update_cycle_zh"] for i in carried}) or sorted(
-            {f"{s[3]}度" if s[3] in {"年", "月"} else s[3] for s in doc.sources if s[3]})
+        cycles = sorted({_cycle(c) for i in carried for c in (i["update_cycle_zh"] or "").split("、") if c}) \
+            or sorted({_cycle(s[3]) for s in doc.sources if s[3]})
         domain = Path(doc.path).parent.name
         sharing = _sharing(t, indicators)
         entries.append({

@@ -87,7 +87,11 @@ def test_a_new_indicator_from_a_new_field_is_three_edits(pipeline, tmp_path):
     assert changed == {SOURCES, INDICATORS, MART_YAML} | GENERATED
     run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet", "--profiles-dir", "."],
         project / "dbt_project")
-    run([sys.executable, "-c", RUN_PATH, str(pipeline.root)], project)
+    # a script file, not `python -c`: pyspark, where installed, takes a `-c` process for its
+    # doctest run and exits 0 (tests/conftest.py)
+    script = tmp_path / "run_path.py"
+    script.write_text(RUN_PATH, encoding="utf-8")
+    run([sys.executable, str(script), str(pipeline.root)], project)
 
     fact = dict(pipeline.query(
         "SELECT cast(time_period AS INTEGER), obs_value FROM marts.fct_indicator_observation "

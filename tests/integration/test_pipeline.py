@@ -32,7 +32,8 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     pipeline, result = published, published.result
     print_summary(result, pipeline.settings, 1.0, pipeline.log_path)
     summary = capsys.readouterr().out
-    assert "assets: 115 materialized, 0 NOT RUN" in summary
+    every = len(pipeline.defs.resolve_asset_graph().materializable_asset_keys)  # each asset of the graph
+    assert f"assets: {every} materialized, 0 NOT RUN" in summary
     assert ", 0 failed, 0 warnings" in summary and "SUCCEEDED" in summary
     # the sample's departments are late by today's date: the WARN lines say why, not "0 warnings"
     late = sum(not e.passed for e in result.get_asset_check_evaluations() if e.check_name == "freshness")
