@@ -71,3 +71,15 @@ def test_the_city_code_is_the_regions_seed_city_everywhere():
     project = yaml.safe_load((SEEDS_DIR.parent / "dbt_project.yml").read_text(encoding="utf-8"))
     cities = [r["region_code"] for r in read(SEEDS_DIR / "regions.csv") if r["region_level"] == "city"]
     assert cities == [CITY_CODE] == [project["vars"]["city_code"]]
+
+
+def test_one_vocabulary_of_domains():
+    """seeds/domains.csv names every domain of sources.yml and of the indicator catalogue
+    (load_indicators refuses others) and every folder of the marts, in Chinese and English."""
+    from ingestion.indicators import load_domains, load_indicators
+
+    domains = load_domains()
+    assert all(d["name_zh"] and d["name_en"] for d in domains.values())
+    assert {i.domain for i in load_indicators().values()} <= set(domains)
+    marts = SEEDS_DIR.parent / "models" / "marts"
+    assert {p.name for p in marts.iterdir() if p.is_dir()} <= set(domains)

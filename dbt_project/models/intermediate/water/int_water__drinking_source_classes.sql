@@ -28,12 +28,8 @@ evaluated as (
     select
         year,
         source_code,
-        max(class_rank) as class_rank,
-        {%- for p in ['do_mgl', 'codmn_mgl', 'nh3n_mgl', 'tp_mgl'] %}
-        any_value(class_rank) filter (where parameter = '{{ p }}')
-            as {{ p | replace('_mgl', '') }}_class_rank,
-        {%- endfor %}
-        count(*) as parameters_evaluated
+        count(*) as parameters_evaluated,
+        {{ gb3838_class_ranks() }}
     from parameter_classes
     group by year, source_code
 ),

@@ -56,11 +56,7 @@ day_classes as (
     select
         station_code,
         day,
-        max(class_rank) as class_rank,
-        {%- for p in ['do_mgl', 'codmn_mgl', 'nh3n_mgl', 'tp_mgl'] %}
-        any_value(class_rank) filter (where parameter = '{{ p }}')
-            as {{ p | replace('_mgl', '') }}_class_rank{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ gb3838_class_ranks() }}
     from parameter_classes
     group by station_code, day
 ),
