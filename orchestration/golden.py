@@ -7,7 +7,7 @@ import csv
 
 import duckdb
 
-from publishing import read_manifest
+from publishing import tests_on
 
 from .settings import DBT_PROJECT_DIR, Settings
 
@@ -20,13 +20,8 @@ def golden_counts(settings: Settings) -> int:
     given to the dbt test golden_row_counts."""
     from .assets.dbt import dbt_project
 
-    manifest = read_manifest(dbt_project.manifest_path)
-    tables = {}
-    for node in manifest["nodes"].values():
-        meta = node.get("test_metadata") or {}
-        if meta.get("name") == "golden_row_counts":
-            table = manifest["nodes"][node["attached_node"]]["name"]
-            tables[table] = meta["kwargs"].get("year_column", "year")
+    tables = {attached["name"]: test["test_metadata"]["kwargs"].get("year_column", "year")
+              for test, attached in tests_on(dbt_project.manifest_path, "golden_row_counts")}
     rows = []
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         for table, year in sorted(tables.items()):

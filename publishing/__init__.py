@@ -7,12 +7,20 @@ from .catalog import write_catalogues
 from .dashboard import write_dashboard
 from .exports import write_exports
 from .files import replace_dir
-from .metadata import TableDoc, domain_names, model_nodes, read_manifest, table_docs
+from .metadata import (
+    TableDoc,
+    domain_names,
+    model_nodes,
+    read_manifest,
+    relation_columns,
+    table_docs,
+    tests_on,
+)
 from .sdmx_dataflow import write_sdmx
 from .snapshot import SNAPSHOT_NAME, write_snapshot
 from .tiers import TIER_BY_NAME, TIERS, Tier
 
 __all__ = ["SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "domain_names", "model_nodes",
-           "read_manifest",
+           "read_manifest", "relation_columns", "tests_on",
            "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard",
            "write_exports", "write_sdmx", "write_snapshot"]

@@ -55,6 +55,22 @@ def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
         return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"]} for r in csv.DictReader(fh)}
 
 
+def tests_on(manifest_path: Path, name: str | None = None) -> list[tuple[dict, dict]]:
+    """Every dbt test (data or unit test; only those of generic test `name` if given) with the
+    node it is attached to ({} for none)."""
+    nodes = read_manifest(manifest_path)["nodes"]
+    return [(n, nodes.get(n.get("attached_node") or "", {})) for n in nodes.values()
+            if n["resource_type"] in {"test", "unit_test"}
+            and (name is None or (n.get("test_metadata") or {}).get("name") == name)]
+
+
+def relation_columns(manifest_path: Path) -> dict[tuple[str, str], dict]:
+    """(schema, relation) → the columns the YAML documents, for every model and seed."""
+    return {(n["schema"], n.get("alias") or n["name"]): n.get("columns", {})
+            for n in read_manifest(manifest_path)["nodes"].values()
+            if n["resource_type"] in {"model", "seed"}}
+
+
 def model_nodes(manifest_path: Path, schema: str) -> dict[str, dict]:
     """Model name → manifest node, for every model of `schema`."""
     return {n["name"]: n for n in read_manifest(manifest_path)["nodes"].values()
@@ -67,10 +83,10 @@ def _keys(manifest_path: Path, models: dict[str, dict]) -> tuple[dict, dict]:
     ids = {n["unique_id"]: name for name, n in models.items()}
     primary: dict[str, tuple[str, ...]] = {}
     foreign: dict[str, list] = {}
-    for test in read_manifest(manifest_path)["nodes"].values():
+    for test, _ in tests_on(manifest_path):
         table = ids.get(test.get("attached_node") or "")
         meta = test.get("test_metadata") or {}
-        if test["resource_type"] != "test" or not table:
+        if not table:
             continue
         kwargs = meta.get("kwargs", {})
         if meta.get("name") == "unique_combination":

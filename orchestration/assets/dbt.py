@@ -14,7 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from expectations import Failure, ValidationOutcome, record
 from ingestion import load_catalog, point_views
-from publishing import read_manifest
+from publishing import relation_columns, tests_on
 
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR, Settings
@@ -91,7 +91,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                 run_results = invocation.get_artifact("run_results.json")
             except FileNotFoundError:
                 run_results = {"results": []}
-            record_dbt_tests(con, run_results, read_manifest(dbt_project.manifest_path),
+            record_dbt_tests(con, run_results, dbt_project.manifest_path,
                              context.run.run_id)
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
@@ -107,9 +107,7 @@ def with_table_metadata(context: dg.AssetExecutionContext, con, events: list) ->
             "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
             "ORDER BY table_schema, table_name, ordinal_position").fetchall():
         columns.setdefault((schema, table), []).append((column, data_type))
-    docs = {(n["schema"], n.get("alias") or n["name"]): n.get("columns", {})
-            for n in read_manifest(dbt_project.manifest_path)["nodes"].values()
-            if n["resource_type"] in {"model", "seed"}}
+    docs = relation_columns(dbt_project.manifest_path)
     for event in events:
         if not isinstance(event, dg.Output):
             yield event
@@ -142,13 +140,13 @@ def keep_parse(run_target: Path) -> None:
         os.replace(kept.with_suffix(".tmp"), kept)  # whole or not at all, for a run starting now
 
 
-def record_dbt_tests(con, run_results: dict, manifest: dict, run_id: str) -> None:
+def record_dbt_tests(con, run_results: dict, manifest_path: Path, run_id: str) -> None:
     """One raw.dq_results row per dbt test that ran (suite 'dbt', partition 'all')."""
+    tests = {test["unique_id"]: (test, attached) for test, attached in tests_on(manifest_path)}
     for r in run_results["results"]:
-        node = manifest["nodes"].get(r["unique_id"], {})
-        if node.get("resource_type") not in {"test", "unit_test"}:
+        if r["unique_id"] not in tests:
             continue
-        attached = manifest["nodes"].get(node.get("attached_node") or "", {})
+        node, attached = tests[r["unique_id"]]
         asset = f"{attached['schema']}/{attached['name']}" if attached else "dbt"
         status = r["status"]  # pass, warn, fail, error, skipped
         if status == "skipped":
