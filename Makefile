@@ -24,7 +24,7 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui serve bench install browser spark lock catalog lint clean
+.PHONY: run test ui serve bench install browser spark lock catalog lint lint-types lint-sql clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
@@ -119,11 +119,18 @@ catalog: $(VENV)/.installed
 # Style (ruff), the layer contracts in .importlinter (import-linter), types (mypy, settings in
 # pyproject.toml) and the dbt models' SQL (sqlfluff through dbt's templater, settings in .sqlfluff).
 # .pre-commit-config.yaml runs the same before each commit.
+# mypy and sqlfluff run side by side (each output kept whole): ~1 min on 2 cores. sqlfluff lints
+# the models as dbt renders them, the macros inside them (its dbt templater skips macro files).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(MAKE) --no-print-directory -j2 -O lint-types lint-sql
+
+lint-types: $(VENV)/.installed
 	$(BIN)/mypy
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --processes 2
+
+lint-sql: $(VENV)/.installed
+	$(BIN)/sqlfluff lint dbt_project/models --processes 2
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache test-artifacts

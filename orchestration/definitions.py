@@ -56,8 +56,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                                        archive_dir=str(settings.archive_dir),
                                        portal_token=dg.EnvVar("BAZHONG_PORTAL_TOKEN")),
             # dbt from this environment, found without relying on PATH being activated.
-            # (a DbtProject is accepted, and gives the prepared manifest; the stub says str)
-            "dbt": VenvDbtCliResource(project_dir=dbt_project,  # type: ignore[arg-type]
+            "dbt": VenvDbtCliResource(project_dir=dbt_project,
                                       dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
     )

@@ -60,7 +60,7 @@ class VenvDbtCliResource(DbtCliResource):
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args) -> None:  # type: ignore[override]
+    def _initialize_dbt_core_adapter(self, args) -> None:
         return None
 
 
