@@ -147,6 +147,7 @@ assembled as (
 judged as (
     select
         *,
+        is_city_total and region_level <> 'city' as is_county_part,
         {{ target_met('latest_value', 'comparator', 'effective_target_value', tolerance) }}
             as latest_meets_target,
         {{ target_met('projected_value', 'comparator', 'effective_target_value', tolerance) }}
@@ -182,16 +183,17 @@ select
     latest_year,
     round(latest_value, 4) as latest_value,
     latest_indicator_value,
-    -- rounded to 4 decimals: the inputs carry no more precision than that
-    round(case comparator
+    -- rounded to 4 decimals: the inputs carry no more precision than that. None of the
+    -- three for a county's part of a city total: the city's target is not the county's.
+    round(case when not is_county_part then case comparator
         when '<=' then latest_value - effective_target_value
         when '~' then abs(latest_value - effective_target_value)
         else effective_target_value - latest_value
-    end, 4) as gap_to_target,
-    round(case when latest_year < target_year
+    end end, 4) as gap_to_target,
+    round(case when not is_county_part and latest_year < target_year
          then (effective_target_value - latest_value) / (target_year - latest_year)
     end, 4) as required_annual_change,
-    round(projected_value, 4) as projected_value,
+    round(case when not is_county_part then projected_value end, 4) as projected_value,
     trend_points,
     round(trend_per_year, 4) as trend_per_year,
     missed_years,
@@ -199,7 +201,7 @@ select
     round(share_of_city, 2) as share_of_city_pct,
     case
         -- the plan sets no target for a county's part of a city total
-        when is_city_total and region_level <> 'city' then 'not_applicable'
+        when is_county_part then 'not_applicable'
         when latest_value is null or effective_target_value is null then 'no_data'
         when missed_years is not null then 'off_track'
         when assessment = 'every_year' and latest_meets_target
