@@ -3,7 +3,7 @@
 #   make test   build the environment (and the Spark tier's: Java, pyspark, dbt-spark), run the test
 #               tiers: tests/unit, tests/integration (the hourly models on Spark too), tests/bench
 # Others: make ui (Dagster UI and daemon on 127.0.0.1:3000), make serve (the open tier in Datasette
-#         on 127.0.0.1:8001), make bench (pipeline vs plain DuckDB;
+#         on 127.0.0.1:8001), make serve-shared (the shared tier in PostgreSQL on 127.0.0.1:5433), make bench (pipeline vs plain DuckDB;
 #         SIZE=1M|10M|100M), make lint (ruff, import contracts, mypy, sqlfluff), make lock, make catalog,
 #         make clean.
 
@@ -24,13 +24,13 @@ DBT_SOURCES := $(wildcard dbt_project/models/*/*/*.sql dbt_project/models/*/*.sq
                  dbt_project/seeds/* dbt_project/macros/* dbt_project/tests/*/* \
                  dbt_project/dbt_project.yml)
 
-.PHONY: run test ui serve bench install browser spark lock catalog lint lint-types lint-sql clean
+.PHONY: run test ui serve serve-shared bench install browser spark postgres lock catalog lint lint-types lint-sql clean
 
 # make run SAMPLE=broken: the sample with sample_data/broken/ in place (stops at the quality gate)
 run: install
 	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
-test: install browser spark
+test: install browser spark postgres
 	$(BIN)/python -m pytest -n 2
 
 # The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
@@ -61,6 +61,18 @@ $(SPARK_STAMP): $(VENV)/.installed requirements-spark.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock
 	touch $@
 
+# The shared tier's exchange database (前置库): Debian's PostgreSQL 15 with pgaudit, installed once
+# (as root or with sudo); `make serve-shared` and the exchange test start their own cluster.
+POSTGRES_PACKAGES := postgresql-15 postgresql-15-pgaudit
+postgres:
+	@if [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/pgaudit.control ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing $(POSTGRES_PACKAGES) (Debian packages) for the exchange database"; \
+		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(POSTGRES_PACKAGES) >/dev/null; } \
+			|| echo "WARNING: could not install $(POSTGRES_PACKAGES): the exchange test will be skipped"; \
+	else echo "no apt-get: the exchange test will be skipped"; fi
+
 ui: install
 	$(BIN)/python -m orchestration ui
 
@@ -69,6 +81,12 @@ ui: install
 PORT ?= 8001
 serve: install
 	$(BIN)/python -m orchestration serve --port $(PORT)
+
+# The shared tier in the project's own PostgreSQL (data/exchange/) on 127.0.0.1:$(PG_PORT), loaded
+# with the last shared release and granted per publishing/consumers.yml; after `make run`.
+PG_PORT ?= 5433
+serve-shared: install postgres
+	$(BIN)/python -m orchestration serve-shared --port $(PG_PORT)
 
 # The air path against a hand-written DuckDB script on the same generated data (bench/run.py);
 # figures in bench/results/$(SIZE).json. SIZE=10M or 100M for the larger runs (REPEAT=1 there).

@@ -6,6 +6,8 @@
     python -m orchestration golden-counts   # record rows per mart and year (after `make run`)
     python -m orchestration accept-load LOAD_ID --reason "..."   # release a load held for review
     python -m orchestration serve   # Datasette over the open tier on 127.0.0.1:8001 (after `run`)
+    python -m orchestration serve-shared   # the shared tier in PostgreSQL on 127.0.0.1:5433 (after `run`)
+    python -m orchestration audit-report   # who read which tables and columns of the exchange database
 
 `run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
 elsewhere), so sources are fetched over HTTP exactly as a department's endpoint would be.
@@ -16,7 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
+from .exchange import print_audit_report, serve_shared
 from .golden import golden_counts
 from .review import accept_load
 from .runs import LAYERS, run
@@ -45,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--host", default="127.0.0.1",
                               help="127.0.0.1 (default) keeps it on this machine")
     serve_parser.add_argument("--port", type=int, default=8001)
+    shared_parser = sub.add_parser("serve-shared", help="the shared tier in the project's own "
+                                   "PostgreSQL (the exchange database, 前置库) on 127.0.0.1")
+    shared_parser.add_argument("--port", type=int, default=5433)
+    audit_parser = sub.add_parser("audit-report", help="who read which tables and columns of the "
+                                  "exchange database, when, how many rows; reads refused")
+    audit_parser.add_argument("--log-dir", type=Path, help="PostgreSQL's JSON logs (default: "
+                              "BAZHONG_EXCHANGE_LOG_DIR, else the cluster of `serve-shared`)")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](Settings.from_env(), args)
 
@@ -56,6 +67,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "golden-counts": lambda settings, a: golden_counts(settings),
     "accept-load": lambda settings, a: accept_load(settings, a.load_id, a.reason, a.operator),
     "serve": lambda settings, a: serve(settings, a.host, a.port),
+    "serve-shared": lambda settings, a: serve_shared(settings, a.port),
+    "audit-report": lambda settings, a: print_audit_report(settings, a.log_dir),
 }
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
 | BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
+| BAZHONG_EXCHANGE_DSN | (unset: files only) | the exchange database (前置库) each publish loads |
+| BAZHONG_EXCHANGE_CONSUMERS | publishing/consumers.yml | who may read what there (the file is a sample) |
+| BAZHONG_EXCHANGE_PASSWORD_<ID> | (unset: no password login) | consumer <id>'s password, set at each load |
+| BAZHONG_EXCHANGE_LOG_DIR | $BAZHONG_DATA_DIR/exchange/pgdata/log | PostgreSQL's JSON logs (`audit-report`) |
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ import os
 import secrets
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
 PORTAL_TOKEN_VAR = "BAZHONG_PORTAL_TOKEN"
+EXCHANGE_PASSWORD_PREFIX = "BAZHONG_EXCHANGE_PASSWORD_"
 
 # Offline and quiet, however the code is started (make, dagster dev, pytest).
 OFFLINE_ENV = {
@@ -70,11 +75,19 @@ class Settings:
     # dbt's `spark_thrift` target: a Spark cluster's Thrift server
     spark_thrift_host: str = "127.0.0.1"
     spark_thrift_port: int = 10000
+    # the exchange database (前置库): the loader's connection, None for files only; who reads
+    # what; the consumers' passwords (id → password); where the server's JSON logs are
+    exchange_dsn: str | None = field(default=None, repr=False)
+    exchange_consumers: Path = REPO_DIR / "publishing" / "consumers.yml"
+    exchange_passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
+    exchange_log_dir: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "drop_dir", Path(self.drop_dir or self.data_dir / "drop").resolve())
         object.__setattr__(self, "spark_dir", Path(self.spark_dir or self.data_dir / "spark").resolve())
+        object.__setattr__(self, "exchange_log_dir", Path(self.exchange_log_dir or
+                                                          self.exchange_dir / "pgdata" / "log").resolve())
         if self.landing_workers < 1:
             raise ValueError(f"BAZHONG_LANDING_WORKERS={self.landing_workers}: at least 1")
         if self.fetch_retries < 0:
@@ -108,6 +121,13 @@ class Settings:
             spark_dir=Path(env["BAZHONG_SPARK_DIR"]) if env.get("BAZHONG_SPARK_DIR") else None,
             spark_thrift_host=env.get("BAZHONG_SPARK_THRIFT_HOST", "127.0.0.1"),
             spark_thrift_port=_whole(env, "BAZHONG_SPARK_THRIFT_PORT", 10000),
+            exchange_dsn=env.get("BAZHONG_EXCHANGE_DSN") or None,
+            exchange_consumers=Path(env.get("BAZHONG_EXCHANGE_CONSUMERS") or
+                                    REPO_DIR / "publishing" / "consumers.yml"),
+            exchange_passwords={k.removeprefix(EXCHANGE_PASSWORD_PREFIX).lower(): v for k, v in env.items()
+                                if k.startswith(EXCHANGE_PASSWORD_PREFIX) and v},
+            exchange_log_dir=Path(env["BAZHONG_EXCHANGE_LOG_DIR"]) if env.get("BAZHONG_EXCHANGE_LOG_DIR")
+            else None,
         )
 
     @property
@@ -126,6 +146,11 @@ class Settings:
     @property
     def publish_dir(self) -> Path:
         return self.data_dir / "published"
+
+    @property
+    def exchange_dir(self) -> Path:
+        """The exchange database's own cluster when `make serve-shared` runs it."""
+        return self.data_dir / "exchange"
 
     @property
     def log_dir(self) -> Path:

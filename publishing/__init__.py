@@ -5,6 +5,8 @@ described), and replaces its output atomically so a reader never sees half a fil
 from .browse import write_browse
 from .catalog import write_catalogues
 from .dashboard import write_dashboard
+from .exchange import ExchangeError, ExchangeRelease, load_consumers, publish_exchange
+from .exchange_audit import audit_report, format_report
 from .exports import write_exports
 from .files import replace_dir
 from .metadata import (
@@ -20,7 +22,9 @@ from .sdmx_dataflow import write_sdmx
 from .snapshot import SNAPSHOT_NAME, write_snapshot
 from .tiers import TIER_BY_NAME, TIERS, Tier
 
-__all__ = ["SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "domain_names", "model_nodes",
+__all__ = ["ExchangeError", "ExchangeRelease", "audit_report", "format_report", "load_consumers",
+           "publish_exchange", "SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "domain_names",
+           "model_nodes",
            "read_manifest", "relation_columns", "tests_on",
            "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard",
            "write_exports", "write_sdmx", "write_snapshot"]

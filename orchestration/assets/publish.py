@@ -10,6 +10,7 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from publishing.files import (
 )
 from publishing.snapshot import marts_fingerprint
 
+from ..exchange import load_release, release_fingerprint
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import REPO_DIR, Settings
 from .dbt import PLATFORM_OWNER, dbt_project
@@ -202,4 +204,26 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             "dbt_docs": str(publish_dir / "dbt_docs" / "index.html"),
             "data_docs": str(publish_dir / "data_docs" / "index.html")})
 
-    return [marts_snapshot, exports, catalog, browse, dashboard, docs]
+    @published_asset(
+        "exchange", [SNAPSHOT_KEY], {"postgres"},
+        description="The shared tier in the exchange database (前置库, PostgreSQL at "
+                    "BAZHONG_EXCHANGE_DSN; skipped when unset): schema marts, swapped in whole, "
+                    "with keys and comments; 无条件共享 to every consumer role, 有条件共享 only "
+                    "to the roles the consumers file grants it (publishing/exchange.py).")
+    def exchange() -> dg.MaterializeResult:
+        if not settings.exchange_dsn:
+            return dg.MaterializeResult(metadata={
+                "skipped": "BAZHONG_EXCHANGE_DSN is not set: the shared tier is files only"})
+        today = date.today()
+        fingerprint = release_fingerprint(settings, recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]),
+                                          today)
+        if recorded_fingerprint(publish_dir, "shared/exchange") == fingerprint:
+            return dg.MaterializeResult(metadata={"unchanged": True})
+        with publish_step(publish_dir, "published/exchange (PostgreSQL)"):
+            release = load_release(settings, settings.exchange_dsn, manifest, fingerprint[:12], today)
+        record_fingerprint(publish_dir, "shared/exchange", fingerprint)
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.json(release.rows), "roles": dg.MetadataValue.json(release.roles),
+            "retired roles": dg.MetadataValue.json(release.retired_roles)})
+
+    return [marts_snapshot, exports, catalog, browse, dashboard, docs, exchange]

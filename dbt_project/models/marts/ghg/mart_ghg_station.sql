@@ -48,7 +48,7 @@ yearly as (
         year,
         {{ from_nano(mean_nano('case when is_valid then mean_value end')) }} as mean_value,
         24 * {{ days_between('make_date(year, 1, 1)', 'make_date(year + 1, 1, 1)') }} as hours_in_period,
-        sum(valid_hours) as valid_hours,
+        cast(sum(valid_hours) as bigint) as valid_hours,  -- no HUGEINT in published files
         count(*) filter (where is_valid) as months_valid,
         {{ provenance_computed('provenance') }} as provenance
     from months

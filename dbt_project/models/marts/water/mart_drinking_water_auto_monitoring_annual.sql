@@ -7,7 +7,7 @@ with days as (
 
 events as (
     select station_code, year(started_at) as year, count(*) as exceedance_events,
-           sum(readings) as exceedance_readings
+           cast(sum(readings) as bigint) as exceedance_readings
     from {{ ref('mart_drinking_water_exceedance_events') }}
     group by all
 ),
