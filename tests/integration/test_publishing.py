@@ -405,8 +405,6 @@ def test_datasette_pages_render_in_headless_chromium(datasette):
 def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, size, width, height):
     from selenium.webdriver.support.ui import Select
 
-    import vendor
-
     city_targets = {t: s for t, s in published.query(
         "SELECT target_id, status FROM marts.mart_target_progress JOIN marts.dim_indicator USING "
         f"(indicator_code) WHERE region_code = '511900' AND {OPEN}")}
@@ -415,15 +413,21 @@ def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, 
         driver.set_window_size(width, height)
         driver.get((tier_dir(published, "open") / "dashboard" / "index.html").as_uri())
         cards = driver.find_elements("css selector", "#targets article[data-target]")
-        # the open tier's targets, each with its chart drawn (ECharts, SVG)
-        assert sorted(c.get_attribute("data-target") for c in cards) == sorted(city_targets)
-        assert len(driver.find_elements("css selector", "#targets .chart[data-rendered] svg")) == len(cards)
-        assert {c.get_attribute("data-target"): c.get_attribute("data-status") for c in cards} == city_targets
+        # all 65 targets: the open tier's each with its chart drawn (ECharts, SVG), the others
+        # as 有条件共享·未公开 with their catalogue entry, never left out
+        statuses = {c.get_attribute("data-target"): c.get_attribute("data-status") for c in cards}
+        assert len(statuses) == 65 and {t: s for t, s in statuses.items() if s != "withheld"} == city_targets
+        charts = driver.find_elements("css selector", "#targets .chart[data-rendered] svg")
+        assert len(charts) == len(city_targets)
+        withheld = driver.find_elements("css selector", '#targets article[data-status="withheld"]')
+        assert len(withheld) == 65 - len(city_targets) > 0
+        assert all("有条件共享·未公开" in w.text and "共享条件" in w.text for w in withheld)
+        assert driver.find_element("css selector", '#counts [data-count="total"] b').text == "65"
         assert driver.find_element("id", "sample-banner").is_displayed()
-        # the headline targets on top: a card each, or a note that it is not open data
+        assert not driver.find_element("id", "shared-banner").is_displayed()
+        # the headline targets on top, a card each
         headline = driver.find_elements("css selector", "#headline article")
-        assert [h.get_attribute("data-target") or h.get_attribute("data-headline-missing")
-                for h in headline] == [f"T0{i}" for i in range(1, 8)]
+        assert [h.get_attribute("data-target") for h in headline] == [f"T0{i}" for i in range(1, 8)]
         # status in words (and an icon), not by colour alone; Chinese units
         assert "万千瓦" in driver.find_element("css selector", '#targets [data-target="T11"]').text
         assert "已达成" in driver.find_element("id", "counts").text
@@ -440,10 +444,8 @@ def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, 
         Select(driver.find_element("id", "domain-filter")).select_by_value("waste")
         shown = {c.get_attribute("data-target") for c in
                  driver.find_elements("css selector", "#targets article[data-target]")}
-        assert shown == {t for (t,) in published.query(
-            "SELECT target_id FROM marts.mart_target_progress JOIN marts.dim_indicator USING "
-            f"(indicator_code) WHERE mart_target_progress.domain = 'waste' AND region_code = '511900' "
-            f"AND {OPEN}")}
+        assert shown == {t for (t,) in published.query(  # open or withheld, every waste target
+            "SELECT target_id FROM marts.mart_target_progress WHERE domain = 'waste' AND region_code = '511900'")}
 
         # counties: a rate is ranked with the city as reference; a city total shows shares only
         Select(driver.find_element("id", "county-target")).select_by_value("T61")
@@ -456,15 +458,11 @@ def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, 
         Select(driver.find_element("id", "county-target")).select_by_value("T11")
         table = driver.find_element("id", "county-table")
         assert "占全市" in table.text and not table.find_elements("css selector", ".status")
+        # the map of the counties, coloured by the chosen target, its values said in words too
+        assert driver.find_elements("css selector", "#county-map[data-rendered] svg path")
+        assert "通江县" in driver.find_element("id", "county-map").get_attribute("aria-label")
 
-        # WCAG 2.1 AA: axe-core finds no serious or critical violation
-        driver.execute_script(vendor.npm_file("axe-core", "axe.min.js").read_text(encoding="utf-8"))
-        driver.set_script_timeout(60)
-        violations = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length])))")
-        assert [v for v in violations if v[1] in {"serious", "critical"}] == []
+        assert_accessible(driver)
         # the A4 print view leaves the filters out
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         assert not driver.find_element("id", "domain-filter").is_displayed()
@@ -474,12 +472,71 @@ def test_the_dashboard_charts_every_open_target_in_headless_chromium(published, 
         driver.quit()
 
 
+def assert_accessible(driver) -> None:
+    """WCAG 2.1 AA: axe-core finds no serious or critical violation on the page."""
+    import vendor
+
+    driver.execute_script(vendor.npm_file("axe-core", "axe.min.js").read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    violations = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+        ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length])))")
+    assert [v for v in violations if v[1] in {"serious", "critical"}] == []
+
+
+@needs_chromium
+def test_the_shared_dashboard_shows_all_65_targets_and_each_county_has_its_page(published):
+    shared = tier_dir(published, "shared") / "dashboard"
+    city = dict(published.query("SELECT target_id, status FROM marts.mart_target_progress "
+                                "WHERE region_code = '511900'"))
+    tongjiang = {t for (t,) in published.query(
+        "SELECT target_id FROM marts.mart_county_scorecard WHERE region_code = '511921'")}
+    [(forest_county, forest_city)] = published.query(  # T06 森林覆盖率: 通江县's and the city's
+        "SELECT latest_value, city_latest_value FROM marts.mart_county_scorecard "
+        "WHERE region_code = '511921' AND target_id = 'T06'")
+    driver = chromium()
+    try:
+        for width, height in [(1440, 900), (390, 844)]:
+            driver.set_window_size(width, height)
+            driver.get((shared / "index.html").as_uri())
+            cards = driver.find_elements("css selector", "#targets article[data-target]")
+            # every target with its values and chart: the shared tier holds all 65
+            assert {c.get_attribute("data-target"): c.get_attribute("data-status") for c in cards} == city
+            assert len(city) == 65
+            assert len(driver.find_elements("css selector", "#targets .chart[data-rendered] svg")) == 65
+            assert driver.find_element("id", "shared-banner").is_displayed()
+            pages = driver.find_elements("css selector", "#county-pages a[data-county-page]")
+            assert len(pages) == 5
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+            assert_accessible(driver)
+
+            # a county's page: every target it has, beside the city, a chart each
+            driver.get((shared / "county" / "511921.html").as_uri())
+            assert driver.find_element("id", "title").text.startswith("通江县")
+            rows = driver.find_elements("css selector", "#county-summary tr[data-county-target]")
+            assert {r.get_attribute("data-county-target") for r in rows} == tongjiang
+            charts = driver.find_elements("css selector", "#county-cards .chart[data-rendered] svg")
+            assert len(charts) == len(rows)
+            forest = driver.find_element("css selector", '#county-summary [data-county-target="T06"]').text
+            assert f"{forest_city:.2f}%" in forest and f"{forest_county:.2f}%" in forest
+            assert not driver.find_element("id", "overview-h").is_displayed()
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+            assert_accessible(driver)
+            ARTIFACTS.mkdir(exist_ok=True)
+            driver.save_screenshot(str(ARTIFACTS / f"county-511921-{width}.png"))
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        driver.quit()
+
+
 def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
     import dagster as dg
 
     files = [f"{tier}/{f}" for tier in TIERS for f in [
         "bazhong.duckdb", "datapackage.json", "catalogue.xlsx", "csv/mart_carbon.csv",
-        "parquet/mart_carbon.parquet", "sdmx/fct_indicator_observation.csv"]] + ["open/dashboard/index.html"]
+        "parquet/mart_carbon.parquet", "sdmx/fct_indicator_observation.csv", "dashboard/index.html",
+        "dashboard/county/511921.html"]]
     publish_dir = pipeline.settings.publish_dir
     selection = dg.AssetSelection.assets(*[dg.AssetKey(["published", name]) for name in
                                            ("marts_snapshot", "exports", "catalog", "dashboard")])
