@@ -12,6 +12,7 @@
 Both carry the release (date, commit, sample or official) and are made from the tier's own
 snapshot and the dbt YAML (publishing.metadata): nothing is described twice."""
 
+import hashlib
 import json
 import subprocess
 from datetime import UTC, datetime
@@ -247,6 +248,9 @@ def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo
         tables = _tables(con, docs, indicators)
     rel = release(repo_dir, provenance)
     package = datapackage(tier, tables, indicators, rel)
+    for resource in package["resources"]:  # the CSVs `exports` wrote: readers can check them
+        body = (tier_dir / resource["path"]).read_bytes()
+        resource["bytes"], resource["hash"] = len(body), "sha256:" + hashlib.sha256(body).hexdigest()
     entries = catalogue(tier, tables, indicators, rel, domains)
     written = []
     for name, body in [("datapackage.json", package),

@@ -1,8 +1,8 @@
 """The shared tier served from PostgreSQL: the exchange database (前置库) the 智慧巴中 platform
 and the departments' BI tools (FineBI, DataEase, Superset, Metabase) connect to.
 
-Each publish copies the shared snapshot into a new schema (marts__loading) with primary and
-foreign keys (from the dbt tests, via the manifest) and COMMENTs (the dbt YAML's descriptions),
+Each publish copies the shared snapshot into a new schema (marts__loading) with its primary
+and foreign keys (the snapshot's, from the dbt tests) and COMMENTs (the dbt YAML's descriptions),
 grants it, and swaps it in as `marts` in one transaction: a reader sees the last release or
 this one, never half of either.
 
@@ -183,7 +183,7 @@ def publish_exchange(dsn: str, snapshot: Path, docs: Mapping[str, TableDoc], con
             pg.execute(f"DROP SCHEMA IF EXISTS {LOADING_SCHEMA} CASCADE")
             pg.execute(f"CREATE SCHEMA {LOADING_SCHEMA}")
             rows = {table: _load_table(pg, src, table) for table in grants}
-            _constraints(pg, docs, grants)
+            _constraints(pg, src)
             _comments(pg, docs, grants)
             _grant(pg, grants, [c for c in consumers if c.active(today)])
             pg.execute(f"COMMENT ON SCHEMA {LOADING_SCHEMA} IS "
@@ -266,21 +266,20 @@ def _load_table(pg, src: duckdb.DuckDBPyConnection, table: str) -> int:
     return rows
 
 
-def _constraints(pg, docs: Mapping[str, TableDoc], grants: dict[str, TableGrant]) -> None:
-    """Primary keys, then the foreign keys that reference one (the dbt tests prove both)."""
-    primary = {}
-    for table in grants:
-        doc = docs.get(table)
-        if doc and doc.primary_key and set(doc.primary_key) <= set(grants[table].columns):
-            pg.execute(f"ALTER TABLE {LOADING_SCHEMA}.{_ident(table)} ADD PRIMARY KEY "
-                       f"({', '.join(map(_ident, doc.primary_key))})")
-            primary[table] = doc.primary_key
-    for table in grants:
-        for columns, other, referenced in (docs[table].foreign_keys if table in docs else ()):
-            if primary.get(other) == referenced and set(columns) <= set(grants[table].columns):
-                pg.execute(f"ALTER TABLE {LOADING_SCHEMA}.{_ident(table)} ADD FOREIGN KEY "
-                           f"({', '.join(map(_ident, columns))}) REFERENCES {LOADING_SCHEMA}."
-                           f"{_ident(other)} ({', '.join(map(_ident, referenced))})")
+def _constraints(pg, src: duckdb.DuckDBPyConnection) -> None:
+    """The snapshot's primary keys, then its foreign keys (publishing.snapshot declares both
+    from the dbt tests that prove them)."""
+    for table, kind, columns, other, referenced in src.execute(
+            "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
+            "referenced_column_names FROM duckdb_constraints() WHERE constraint_type IN "
+            "('PRIMARY KEY', 'FOREIGN KEY') ORDER BY constraint_type = 'FOREIGN KEY', table_name, "
+            "constraint_index").fetchall():
+        key = f"{LOADING_SCHEMA}.{_ident(table)}"
+        if kind == "PRIMARY KEY":
+            pg.execute(f"ALTER TABLE {key} ADD PRIMARY KEY ({', '.join(map(_ident, columns))})")
+        else:
+            pg.execute(f"ALTER TABLE {key} ADD FOREIGN KEY ({', '.join(map(_ident, columns))}) "
+                       f"REFERENCES {LOADING_SCHEMA}.{_ident(other)} ({', '.join(map(_ident, referenced))})")
 
 
 def _comments(pg, docs: Mapping[str, TableDoc], grants: dict[str, TableGrant]) -> None:

@@ -3,7 +3,9 @@ REF_AREA, UNIT_MEASURE, OBS_STATUS and FREQ, the data structure definition and t
 as an SDMX-ML 2.1 structure message, and the observations as SDMX-CSV 2.0, both written by
 sdmx1 from one information model. SDMX-CSV 2.0 (STRUCTURE, STRUCTURE_ID, ACTION) rather
 than 1.0 because that is what SDMX readers, sdmx1's included, read back against a structure.
-The code lists come from the tier's own snapshot, so the open tier lists open indicators only."""
+The code lists come from the tier's own snapshot, so the open tier lists open indicators only;
+so every artefact's id carries its tier (CL_INDICATOR_OPEN, SYNERGY_INDICATORS_SHARED): the two
+tiers' structures differ, and a registry holding both must not find two versions of one id."""
 
 from pathlib import Path
 
@@ -42,30 +44,36 @@ OBS_STATUS = {"A": ("正常值", "Normal value"),
 FREQ = {"A": ("年", "Annual")}
 
 
-def _codelist(id_: str, codes: dict[str, tuple[str, str]], agency) -> common.Codelist:
-    concept = CONCEPTS.get(id_.removeprefix("CL_"), ("", ""))
-    cl = common.Codelist(id=id_, maintainer=agency, version=SDMX_VERSION,
+def tier_id(id_: str, tier: str) -> str:
+    """An artefact's id in `tier`'s structure."""
+    return f"{id_}_{tier.upper()}"
+
+
+def _codelist(concept_id: str, codes: dict[str, tuple[str, str]], agency,
+              tier: str) -> common.Codelist:
+    concept = CONCEPTS.get(concept_id, ("", ""))
+    cl = common.Codelist(id=tier_id(f"CL_{concept_id}", tier), maintainer=agency, version=SDMX_VERSION,
                          name={"zh": concept[0], "en": concept[1]})
     for code, (zh, en) in sorted(codes.items()):
         cl.append(common.Code(id=code, name={"zh": zh, "en": en}))
     return cl
 
 
-def structure(con) -> StructureMessage:
-    """The dataflow's structure, its code lists filled from the snapshot `con` holds."""
+def structure(con, tier: str) -> StructureMessage:
+    """`tier`'s dataflow structure, its code lists filled from the snapshot `con` holds."""
     agency = common.Agency(id=AGENCY)
     codelists = {
-        "INDICATOR": _codelist("CL_INDICATOR", {c: (zh, en) for c, zh, en in con.execute(
-            "SELECT indicator_code, name_zh, name_en FROM dim_indicator").fetchall()}, agency),
-        "REF_AREA": _codelist("CL_REF_AREA", {c: (zh, en) for c, zh, en in con.execute(
-            "SELECT region_code, name_zh, name_en FROM dim_region").fetchall()}, agency),
-        "UNIT_MEASURE": _codelist("CL_UNIT_MEASURE", {c: (zh, en) for c, zh, en in con.execute(
-            "SELECT unit_code, name_zh, name_en FROM dim_unit").fetchall()}, agency),
-        "OBS_STATUS": _codelist("CL_OBS_STATUS", OBS_STATUS, agency),
-        "FREQ": _codelist("CL_FREQ", FREQ, agency),
+        "INDICATOR": _codelist("INDICATOR", {c: (zh, en) for c, zh, en in con.execute(
+            "SELECT indicator_code, name_zh, name_en FROM dim_indicator").fetchall()}, agency, tier),
+        "REF_AREA": _codelist("REF_AREA", {c: (zh, en) for c, zh, en in con.execute(
+            "SELECT region_code, name_zh, name_en FROM dim_region").fetchall()}, agency, tier),
+        "UNIT_MEASURE": _codelist("UNIT_MEASURE", {c: (zh, en) for c, zh, en in con.execute(
+            "SELECT unit_code, name_zh, name_en FROM dim_unit").fetchall()}, agency, tier),
+        "OBS_STATUS": _codelist("OBS_STATUS", OBS_STATUS, agency, tier),
+        "FREQ": _codelist("FREQ", FREQ, agency, tier),
     }
     concepts = common.ConceptScheme(
-        id=f"CS_{DATAFLOW}", maintainer=agency, version=SDMX_VERSION,
+        id=tier_id(f"CS_{DATAFLOW}", tier), maintainer=agency, version=SDMX_VERSION,
         name={"zh": "减污降碳协同增效指标概念", "en": "Synergy indicator concepts"})
     for id_, (zh, en) in CONCEPTS.items():
         concepts.append(common.Concept(id=id_, name={"zh": zh, "en": en}))
@@ -77,7 +85,7 @@ def structure(con) -> StructureMessage:
                    if enumerated else {})}
 
     dsd = model.DataStructureDefinition(
-        id=f"DSD_{DATAFLOW}", maintainer=agency, version=SDMX_VERSION,
+        id=tier_id(f"DSD_{DATAFLOW}", tier), maintainer=agency, version=SDMX_VERSION,
         name={"zh": "巴中市减污降碳协同增效指标", "en": "Bazhong pollution-carbon synergy indicators"})
     for id_ in ("INDICATOR", "REF_AREA", "FREQ"):
         dsd.dimensions.getdefault(id_, **represented(id_))
@@ -85,28 +93,28 @@ def structure(con) -> StructureMessage:
     dsd.measures.getdefault("OBS_VALUE", **represented("OBS_VALUE"))
     for id_ in SDMX_ATTRIBUTES.values():
         dsd.attributes.getdefault(id_, **represented(id_))
-    flow = model.DataflowDefinition(id=DATAFLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd,
-                                    name=dsd.name)
+    flow = model.DataflowDefinition(id=tier_id(DATAFLOW, tier), maintainer=agency, version=SDMX_VERSION,
+                                    structure=dsd, name=dsd.name)
     message = StructureMessage()
     for artefact in [*codelists.values(), concepts, dsd, flow]:
         message.add(artefact)
     return message
 
 
-def write_sdmx(tier_dir: Path) -> int:
+def write_sdmx(tier_dir: Path, tier: str) -> int:
     """tier_dir/sdmx/structure.xml (SDMX-ML 2.1 structure message) and
     tier_dir/sdmx/fct_indicator_observation.csv (SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID,
     ACTION, INDICATOR, REF_AREA, FREQ, TIME_PERIOD, OBS_VALUE, UNIT_MEASURE, OBS_STATUS,
     PROVENANCE, SOURCE_ID). Returns observations."""
     columns = [*SDMX_DIMENSIONS, "obs_value", *SDMX_ATTRIBUTES]
     with open_snapshot(tier_dir) as con:
-        message = structure(con)
+        message = structure(con, tier)
         indicators = indicator_labels(con, [r[0] for r in con.execute("SHOW TABLES").fetchall()])
         fact = rounded_select(FACT, ["indicator_code", "obs_value"], TableDoc(FACT, ""),
                               indicators)  # each value at its indicator's decimals, as in the CSV
         rows = con.execute(f"SELECT {', '.join(columns)} FROM ({fact}) JOIN dim_unit USING (unit) "
                            "ORDER BY indicator_code, ref_area, time_period").fetchall()
-    flow = message.dataflow[DATAFLOW]
+    flow = message.dataflow[tier_id(DATAFLOW, tier)]
     dsd = flow.structure
     dataset = model.DataSet(described_by=flow, structured_by=dsd)
     observations = []

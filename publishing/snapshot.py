@@ -1,7 +1,12 @@
 """The read-only DuckDB snapshot: every table of the marts schema copied into a new file, with
 the dbt YAML's table and column descriptions as DuckDB comments (what BI tools show beside a
-table or column), checkpointed, closed and renamed over the old one. Readers holding the old file open keep
-reading it (the rename does not touch their open file); new readers get the new one."""
+table or column) and its primary and foreign keys (from the dbt tests), checkpointed, closed
+and renamed over the old one. Readers holding the old file open keep reading it (the rename
+does not touch their open file); new readers get the new one.
+
+Everything a tier publishes is made from its snapshot, so what readers must not meet is
+stopped here: floating-point noise (81.48599999999999 is 81.486: doubles keep 12 significant
+digits, more than any input carries) and HUGEINT (pandas reads it as Decimal objects)."""
 
 import hashlib
 import os
@@ -12,7 +17,7 @@ import duckdb
 
 import vendor
 
-from .files import temp_path
+from .files import PublishError, temp_path
 from .metadata import PUBLISHED_SCHEMA, TableDoc
 from .tiers import Tier, admitted_indicators, cut_table
 
@@ -57,6 +62,35 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+SIGNIFICANT_DIGITS = 12
+
+
+def _column(table: str, name: str, kind: str) -> str:
+    """The published value of a column: doubles without their noise; no HUGEINT."""
+    if kind == "HUGEINT":
+        raise PublishError(f"{table}.{name} is HUGEINT (a sum of integers in DuckDB): pandas reads it "
+                           "as Decimal objects and Spark has no such type; cast it to BIGINT in the model")
+    if kind in {"DOUBLE", "FLOAT"}:
+        return f'CAST(printf(\'%.{SIGNIFICANT_DIGITS}g\', "{name}") AS {kind}) AS "{name}"'
+    return f'"{name}"'
+
+
+def _in_key_order(tables: list[str], docs: dict[str, TableDoc]) -> list[str]:
+    """Tables ordered so that each comes after the tables its foreign keys reference."""
+    ordered: list[str] = []
+
+    def visit(table: str, path: tuple[str, ...]) -> None:
+        if table in ordered or table in path or table not in tables:
+            return
+        for _, target, _ in (docs[table].foreign_keys if table in docs else ()):
+            visit(target, (*path, table))
+        ordered.append(table)
+
+    for table in tables:
+        visit(table, ())
+    return ordered
+
+
 @dataclass(frozen=True)
 class Snapshot:
     rows: dict[str, int]  # table → rows published
@@ -79,21 +113,33 @@ def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, Ta
         con.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
         con.execute(f"ATTACH '{tmp}' AS snapshot (STORAGE_VERSION '{SNAPSHOT_STORAGE_VERSION}')")
         admitted = admitted_indicators(con, f"warehouse.{PUBLISHED_SCHEMA}.dim_indicator", tier)
-        tables = con.execute(
+        columns_of = dict(con.execute(
             "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
             "WHERE database_name = 'warehouse' AND schema_name = ? GROUP BY table_name "
-            "ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall()
-        for table, columns in tables:
+            "ORDER BY table_name", [PUBLISHED_SCHEMA]).fetchall())
+        keyed: dict[str, tuple[str, ...]] = {}  # table → its primary key, as created
+        con.execute("USE snapshot")  # a foreign key names its table unqualified
+        for table in _in_key_order(sorted(columns_of), docs):
             doc = docs.get(table) or TableDoc(table, "")
-            cut = cut_table(f'warehouse.{PUBLISHED_SCHEMA}."{table}"', columns, doc, admitted, tier)
+            cut = cut_table(f'warehouse.{PUBLISHED_SCHEMA}."{table}"', columns_of[table], doc, admitted, tier)
             if cut is None:
                 tables_withheld.append(table)
                 continue
             if cut.withheld:
                 withheld[table] = cut.withheld
+            described = con.execute(f"DESCRIBE {cut.sql}").fetchall()
+            definitions = [f'"{name}" {kind}' for name, kind, *_ in described]
+            if doc.primary_key and set(doc.primary_key) <= set(cut.columns):
+                definitions.append(f"PRIMARY KEY ({', '.join(doc.primary_key)})")
+                keyed[table] = doc.primary_key
+            definitions += [f"FOREIGN KEY ({', '.join(cols)}) REFERENCES {target} ({', '.join(ref)})"
+                            for cols, target, ref in doc.foreign_keys
+                            if keyed.get(target) == ref and set(cols) <= set(cut.columns)]
+            con.execute(f'CREATE TABLE snapshot.main."{table}" ({", ".join(definitions)})')
             # in a stable order (every column, left to right: keys come first), so a release's
             # files do not change with the order a parallel rebuild happened to leave rows in
-            con.execute(f'CREATE TABLE snapshot.main."{table}" AS SELECT * FROM ({cut.sql}) ORDER BY ALL')
+            values = ", ".join(_column(table, name, kind) for name, kind, *_ in described)
+            con.execute(f'INSERT INTO snapshot.main."{table}" SELECT {values} FROM ({cut.sql}) ORDER BY ALL')
             counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchall()[0][0]
             if doc.description:
                 con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')
@@ -101,6 +147,7 @@ def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, Ta
                 if description := doc.describe(column):
                     con.execute(f'COMMENT ON COLUMN snapshot.main."{table}"."{column}" '
                                 f'IS {_literal(description)}')
+        con.execute("USE memory")
         con.execute("CHECKPOINT snapshot")
         con.execute("DETACH snapshot")
     finally:

@@ -141,14 +141,15 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     def exports() -> dg.MaterializeResult:
         def build(out: Path, tier) -> dict:
             counts = write_exports(out, table_docs(manifest))
-            return {"rows": counts, "sdmx_observations": write_sdmx(out)}
+            return {"rows": counts, "sdmx_observations": write_sdmx(out, tier.name)}
 
         return per_tier("exports", ["parquet", "csv", "xlsx", "sdmx"], build)
 
     @published_asset(
-        "catalog", [SNAPSHOT_KEY], {"json", "xlsx"},
+        "catalog", [SNAPSHOT_KEY, dg.AssetKey(["published", "exports"])], {"json", "xlsx"},
         description="Per tier: datapackage.json (Frictionless Data Package: Table Schema per "
-                    "table, keys, licence, version, sources) and catalogue.json / catalogue.xlsx "
+                    "table, keys, licence, version, sources, each CSV's bytes and sha256) and "
+                    "catalogue.json / catalogue.xlsx "
                     "(《政务信息资源目录编制指南》 fields: 共享属性, 开放属性, 提供方, 更新周期, ...).")
     def catalog() -> dg.MaterializeResult:
         def build(out: Path, tier) -> list[str]:
