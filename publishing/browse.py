@@ -90,7 +90,8 @@ def datasette_metadata(package: dict) -> dict:
             "tables": {r["name"]: {
                 "title": r["title"],
                 "description": r["description"],
-                "columns": {f["name"]: " ".join(filter(None, [f.get("title"), f.get("description")]))
+                # Chinese name and description first (the Table Schema's, publishing.metadata)
+                "columns": {f["name"]: f.get("description") or f.get("title", "")
                             for f in r["schema"]["fields"]},
                 **({"label_column": LABELS[r["name"]]} if r["name"] in LABELS else {}),
             } for r in package["resources"]},

@@ -21,7 +21,7 @@ from pathlib import Path
 from .files import temp_path
 from .metadata import TableDoc
 from .snapshot import SNAPSHOT_NAME, open_snapshot
-from .tiers import ROW_KEY, Tier
+from .tiers import DESCRIPTIVE, ROW_KEY, Tier
 
 PACKAGE_NAME = "bazhong-synergy"
 # Licences are the data owners' decision; these are the project's proposal (README).
@@ -116,13 +116,13 @@ def _sharing(table: dict, indicators: dict[str, dict]) -> dict:
 
 def _field(column: str, duckdb_type: str, doc: TableDoc, indicators: dict[str, dict]) -> dict:
     field = {"name": column, "type": table_schema_type(duckdb_type)}
+    if title := doc.name_zh(column):
+        field["title"] = title
     code = doc.indicators.get(column)
     if code in indicators:
-        ind = indicators[code]
-        field["title"] = f"{ind['name_zh']}（{ind['unit']}）"
-        field["unit"] = ind["unit"]
+        field["unit"] = indicators[code]["unit"]
         field["indicator_code"] = code
-    if description := doc.describe(column):
+    if description := doc.comment(column):
         field["description"] = description
     return field
 
@@ -175,6 +175,19 @@ def datapackage(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel
     }
 
 
+def summary_zh(table: dict, doc: TableDoc, providers: list[str]) -> str:
+    """The 信息资源摘要, in Chinese, from what the table is: its name, what a row is (its
+    key's Chinese names), its main items and where they come from."""
+    keys = set(doc.primary_key) | {c for cols, _, _ in doc.foreign_keys for c in cols} | DESCRIPTIVE
+    items = [doc.name_zh(c) for c, _ in table["columns"] if c not in keys and doc.name_zh(c)]
+    shown = "、".join(items[:8]) + (f"等 {len(items)} 项" if len(items) > 8 else "")
+    grain = "、".join(doc.name_zh(c) or c for c in doc.primary_key)
+    return "".join([f"{doc.title_zh or table['name']}。",
+                    f"每行为一个{grain}。" if grain else "",
+                    f"数据项：{shown}。" if shown else "",
+                    f"数据来自{'、'.join(providers)}。" if providers else ""])
+
+
 def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: dict,
               domains: dict[str, dict]) -> list[dict]:
     """One 编制指南 entry per table, Chinese headings."""
@@ -194,11 +207,11 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
             "信息资源代码": f"511900.marts.{t['name']}",
             "信息资源提供方": "、".join(providers),
             "信息资源提供方代码": "",  # the departments' 统一社会信用代码 are not in our data
-            "信息资源摘要": doc.description,
+            "信息资源摘要": summary_zh(t, doc, providers),
+            "信息资源摘要（英文）": doc.description,
             "信息资源格式": "数据库类：DuckDB；电子表格类：XLSX、CSV；其他：Parquet",
-            "信息项信息": [{"信息项名称": c, "中文名称": (f"{indicators[doc.indicators[c]]['name_zh']}"
-                                                 if doc.indicators.get(c) in indicators else ""),
-                           "数据类型": CATALOGUE_TYPES[table_schema_type(ty)], "说明": doc.describe(c)}
+            "信息项信息": [{"信息项名称": doc.name_zh(c) or c, "字段名": c,
+                           "数据类型": CATALOGUE_TYPES[table_schema_type(ty)], "说明": doc.comment(c)}
                           for c, ty in t["columns"]],
             "共享属性": {"共享类型": sharing["share_type_zh"], "共享条件": sharing["share_condition_zh"],
                      "共享方式": sharing["share_method_zh"]},
@@ -226,7 +239,7 @@ def write_catalogue_xlsx(entries: list[dict], rel: dict, path: Path) -> None:
         cells = [e[k] if not isinstance(e[k], list) else "；".join(e[k]) for k in flat]
         sheet.append([*cells[:7], *e["共享属性"].values(), *e["开放属性"].values(), *cells[7:]])
     items = book.create_sheet("信息项")
-    items.append(["信息资源代码", "信息项名称", "中文名称", "数据类型", "说明"])
+    items.append(["信息资源代码", "信息项名称", "字段名", "数据类型", "说明"])
     for e in entries:
         for item in e["信息项信息"]:
             items.append([e["信息资源代码"], *item.values()])

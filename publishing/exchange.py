@@ -287,12 +287,10 @@ def _comments(pg, docs: Mapping[str, TableDoc], grants: dict[str, TableGrant]) -
         doc = docs.get(table)
         if not doc:
             continue
-        title = f"{doc.title_zh}。" if doc.title_zh else ""
-        if doc.description or title:
-            pg.execute(f"COMMENT ON TABLE {LOADING_SCHEMA}.{_ident(table)} IS "
-                       f"{_literal(title + doc.description)}")
+        if comment := doc.table_comment():
+            pg.execute(f"COMMENT ON TABLE {LOADING_SCHEMA}.{_ident(table)} IS {_literal(comment)}")
         for column in grant.columns:
-            if description := doc.describe(column):
+            if description := doc.comment(column):
                 pg.execute(f"COMMENT ON COLUMN {LOADING_SCHEMA}.{_ident(table)}.{_ident(column)} "
                            f"IS {_literal(description)}")
 

@@ -87,12 +87,20 @@ def rounded_select(table: str, columns: list[str], doc: TableDoc,
     return f'SELECT {select} FROM "{table}"'
 
 
+def xlsx_headers(doc: TableDoc, columns: list[str]) -> list[str]:
+    """The 数据 sheet's header: each column's Chinese name, unique in the table (a name two
+    columns share gets the column name beside it; none: the column name)."""
+    names = [doc.name_zh(c) or c for c in columns]
+    return [f"{n}（{c}）" if names.count(n) > 1 else n for n, c in zip(names, columns, strict=True)]
+
+
 def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, str, int]],
                path: Path) -> None:
-    """One workbook: sheet 数据 (column names, then for indicator columns the indicator's
-    Chinese name and unit, then the rows; numbers stay numbers, text that starts like a
-    formula is written as text, as in the CSV) and sheet 字段说明 (each column: its Chinese
-    name and unit where it carries an indicator, and its description)."""
+    """One workbook: sheet 数据 (one header row of Chinese names, so a spreadsheet and
+    pandas.read_excel read it as a table; then the rows: numbers stay numbers, text that
+    starts like a formula is written as text, as in the CSV) and sheet 字段说明 (each column:
+    its Chinese name, its column name as in every other file, its unit where it carries an
+    indicator, and its description, Chinese first)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -107,16 +115,14 @@ def write_xlsx(table: pa.Table, doc: TableDoc, indicators: dict[str, tuple[str, 
         cell.quotePrefix = bool(re.match(FORMULA_START, value))
         return cell
 
-    data.append([text(c) for c in table.column_names])
-    data.append([text(f"{labels[c][0]}（{labels[c][1]}）") if c in labels else None
-                 for c in table.column_names])
+    headers = xlsx_headers(doc, table.column_names)
+    data.append([text(h) for h in headers])
     for row in table.to_pylist():
         data.append([text(v) if isinstance(v, str) else v for v in row.values()])
     fields = book.create_sheet("字段说明")
-    fields.append(["字段 column", "中文名称", "单位 unit", "说明 description"])
-    for column in table.column_names:
-        name, unit = labels.get(column, ("", ""))
-        fields.append([column, name, unit, doc.describe(column)])
+    fields.append(["中文名称", "字段 column", "单位 unit", "说明 description"])
+    for header, column in zip(headers, table.column_names, strict=True):
+        fields.append([header, column, labels.get(column, ("", ""))[1], doc.comment(column)])
     book.save(path)
 
 

@@ -29,10 +29,27 @@ class TableDoc:
     # the raw sources it is built from (dbt lineage): id, title_zh, department, update cycle
     sources: tuple[tuple[str, str, str, str], ...] = ()
     title_zh: str = ""  # the model's meta.title_zh: the resource's name in the catalogues
+    # column → (Chinese name, Chinese description): the glossary seed's, or for an indicator
+    # column the indicator catalogue's name and unit
+    chinese: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def describe(self, column: str) -> str:
         """The column's description: its own, else where it comes from unchanged."""
         return self.columns.get(column) or self.inherited.get(column, "")
+
+    def table_comment(self) -> str:
+        """The table's comment: its Chinese name, then its description."""
+        return "。".join(filter(None, [self.title_zh, self.description]))
+
+    def name_zh(self, column: str) -> str:
+        return self.chinese.get(column, ("", ""))[0]
+
+    def comment(self, column: str) -> str:
+        """What a reader sees beside the column (DuckDB and PostgreSQL comments, Datasette,
+        the Table Schema): Chinese first, then the English description."""
+        name, description = self.chinese.get(column, ("", ""))
+        chinese = f"{name}：{description}" if description and description != name else name
+        return "。".join(filter(None, [chinese, self.describe(column)]))
 
 
 def read_manifest(manifest_path: Path) -> dict:
@@ -153,8 +170,23 @@ def _origins(meta: dict) -> tuple[str, ...]:
     return tuple(filter(None, [meta.get("indicator"), *meta.get("derived_from", [])]))
 
 
+def chinese_names(manifest_path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """(column or table.column → (name_zh, description_zh)) from the glossary seed, and
+    (indicator_code → (name_zh, description_zh)) from the indicator catalogue and units."""
+    glossary = {r["column_name"]: (r["name_zh"], r["description_zh"])
+                for r in seed_rows(manifest_path, "column_glossary")}
+    units = {r["unit"]: r["name_zh"] for r in seed_rows(manifest_path, "units")}
+    indicators = {}
+    for r in seed_rows(manifest_path, "indicators"):
+        unit = r["unit"] if r["unit"] == "%" else units.get(r["unit"], r["unit"])
+        indicators[r["indicator_code"]] = (f"{r['name_zh']}（{unit}）",
+                                           f"{r['name_zh']}，单位：{unit}；共享类型：{r['share_type_zh']}")
+    return glossary, indicators
+
+
 def table_docs(manifest_path: Path) -> dict[str, TableDoc]:
     docs = {}
+    glossary, indicator_names = chinese_names(manifest_path)
     models = model_nodes(manifest_path, PUBLISHED_SCHEMA)
     primary, foreign = _keys(manifest_path, models)
     for node in models.values():
@@ -175,5 +207,8 @@ def table_docs(manifest_path: Path) -> dict[str, TableDoc]:
             sources=tuple((s["name"], s["meta"].get("title_zh", ""), s["meta"].get("department", ""),
                            s["meta"].get("update_cycle_zh", "")) for s in raw),
             title_zh=(node.get("config", {}).get("meta") or node.get("meta") or {}).get("title_zh", ""),
+            chinese={c: found for c in {*cols, *inherited} if (found := (
+                indicator_names.get(cols.get(c, {}).get("meta", {}).get("indicator", ""))
+                or glossary.get(f"{node['name']}.{c}") or glossary.get(c)))},
         )
     return docs

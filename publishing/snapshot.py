@@ -141,10 +141,10 @@ def write_snapshot(warehouse_path: str | Path, out_dir: Path, docs: dict[str, Ta
             values = ", ".join(_column(table, name, kind) for name, kind, *_ in described)
             con.execute(f'INSERT INTO snapshot.main."{table}" SELECT {values} FROM ({cut.sql}) ORDER BY ALL')
             counts[table] = con.execute(f'SELECT count(*) FROM snapshot.main."{table}"').fetchall()[0][0]
-            if doc.description:
-                con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(doc.description)}')
+            if comment := doc.table_comment():
+                con.execute(f'COMMENT ON TABLE snapshot.main."{table}" IS {_literal(comment)}')
             for column in cut.columns:
-                if description := doc.describe(column):
+                if description := doc.comment(column):
                     con.execute(f'COMMENT ON COLUMN snapshot.main."{table}"."{column}" '
                                 f'IS {_literal(description)}')
         con.execute("USE memory")

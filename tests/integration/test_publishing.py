@@ -14,6 +14,7 @@ import textwrap
 import time
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -179,12 +180,18 @@ def test_the_catalogues_carry_the_sharing_and_opening_attributes(published):
     assert carbon["开放属性"] == {"是否向社会开放": "否", "开放条件": carbon["开放属性"]["开放条件"]}
     assert "市统计局" in carbon["信息资源提供方"] and carbon["更新周期"] == "年度"
     assert carbon["关联资源代码"] == ["511900.marts.dim_region"]
-    assert {i["信息项名称"] for i in carbon["信息项信息"]} >= {"co2_emissions_t", "region_code"}
+    assert {i["字段名"] for i in carbon["信息项信息"]} >= {"co2_emissions_t", "region_code"}
+    # Chinese first: every 信息项名称 and the 摘要 in Chinese
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    for entry in entries["shared"].values():
+        assert chinese.match(entry["信息资源摘要"]), entry["信息资源代码"]
+        assert all(chinese.search(i["信息项名称"]) for i in entry["信息项信息"]), entry["信息资源代码"]
+    assert {i["信息项名称"] for i in carbon["信息项信息"]} >= {"能源活动二氧化碳排放量（吨）", "行政区划代码"}
     # the open tier's cut of the same table: only what may be opened, so open and unconditional
     open_carbon = entries["open"]["511900.marts.mart_carbon"]
     assert open_carbon["共享属性"]["共享类型"] == "无条件共享"
     assert open_carbon["开放属性"]["是否向社会开放"] == "是"
-    assert "co2_emissions_t" not in {i["信息项名称"] for i in open_carbon["信息项信息"]}
+    assert "co2_emissions_t" not in {i["字段名"] for i in open_carbon["信息项信息"]}
     book = load_workbook(tier_dir(published, "shared") / "catalogue.xlsx", read_only=True)
     assert book.sheetnames == ["信息资源目录", "信息项", "版本"]
     header, *rows = book["信息资源目录"].iter_rows(values_only=True)
@@ -586,7 +593,18 @@ def test_every_table_and_column_of_the_snapshot_carries_its_description(publishe
         tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
         columns = {(t, c): comment for t, c, comment in con.execute(
             "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE NOT internal").fetchall()}
-    assert tables and all(tables[t] == docs[t].description for t in tables)
+    assert tables and all(tables[t] == docs[t].table_comment() for t in tables)
     undocumented = sorted(key for key, comment in columns.items() if not comment)
     assert undocumented == []  # BI tools show each column's meaning
-    assert all(comment == docs[t].describe(c) for (t, c), comment in columns.items())
+    assert all(comment == docs[t].comment(c) for (t, c), comment in columns.items())
+    # Chinese first: every column's comment starts with its Chinese name, unique in its table,
+    # which is also its Table Schema title and its header in the XLSX that pandas reads
+    chinese = re.compile(r"^[^：。]*[\u4e00-\u9fff]")  # a Chinese character before the first ：
+    assert all(chinese.match(comment) for comment in columns.values())
+    package = json.loads((tier_dir(published, tier) / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        titles = [f.get("title", "") for f in resource["schema"]["fields"]]
+        assert all(chinese.match(t) for t in titles) and len(set(titles)) == len(titles), resource["name"]
+        frame = pd.read_excel(tier_dir(published, tier) / "xlsx" / f"{resource['name']}.xlsx",
+                              sheet_name="数据")
+        assert list(frame.columns) == titles, resource["name"]

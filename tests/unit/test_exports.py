@@ -35,16 +35,22 @@ def test_xlsx_keeps_formula_like_text_as_text_and_describes_each_column(tmp_path
     with duckdb.connect(str(tmp_path / SNAPSHOT_NAME)) as con:
         con.execute("CREATE TABLE notes AS SELECT * FROM (VALUES ('=SUM(A1)', 2.5), ('巴中市', 3.0)) "
                     "v(note, value)")
-    docs = {"notes": TableDoc("notes", "Notes", {"note": "A note", "value": "A value"})}
+    docs = {"notes": TableDoc("notes", "Notes", {"note": "A note", "value": "A value"},
+                              chinese={"note": ("备注", "说明事项")})}
     write_exports(tmp_path, docs)
     book = load_workbook(tmp_path / "xlsx" / "notes.xlsx")
     data = book["数据"]
-    assert [c.value for c in data[1]] == ["note", "value"]
-    formula = data["A3"]
+    # one header row: Chinese names (the column's own name where it has none), then the rows
+    assert [c.value for c in data[1]] == ["备注", "value"]
+    formula = data["A2"]
     assert (formula.value, formula.data_type, formula.quotePrefix) == ("=SUM(A1)", "s", True)
-    assert data["B3"].value == 2.5 and data["A4"].value == "巴中市" and not data["A4"].quotePrefix
+    assert data["B2"].value == 2.5 and data["A3"].value == "巴中市" and not data["A3"].quotePrefix
     assert [r for r in book["字段说明"].iter_rows(min_row=2, values_only=True)] == [
-        ("note", None, None, "A note"), ("value", None, None, "A value")]
+        ("备注", "note", None, "备注：说明事项。A note"), ("value", "value", None, "A value")]
+    import pandas as pd
+
+    frame = pd.read_excel(tmp_path / "xlsx" / "notes.xlsx", sheet_name="数据")
+    assert list(frame.columns) == ["备注", "value"] and len(frame) == 2
 
 
 def test_csv_and_xlsx_show_indicator_values_at_the_catalog_decimals_parquet_keeps_them(tmp_path):
@@ -68,6 +74,6 @@ def test_csv_and_xlsx_show_indicator_values_at_the_catalog_decimals_parquet_keep
     assert lines[1] == "0.45,12.0,0.125"  # half to even: 12.5 → 12; no indicator: as it is
     assert (tmp_path / "csv" / "fct.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [
         "share,41.23", "amount,1308.0"]
-    assert load_workbook(tmp_path / "xlsx" / "mart.xlsx")["数据"]["A3"].value == 0.45
+    assert load_workbook(tmp_path / "xlsx" / "mart.xlsx")["数据"]["A2"].value == 0.45
     kept = pq.read_table(tmp_path / "parquet" / "mart.parquet")["share_pct"][0].as_py()
     assert abs(kept - 0.45378186968838524) < 1e-15  # full precision
