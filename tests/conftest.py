@@ -20,13 +20,19 @@ if not hasattr(sys.modules["__main__"], "__file__") and not hasattr(sys, "ps1"):
     finally:
         del sys.ps1
 
-# `make test` runs two workers: the Spark cluster test (~4 min, most of it waiting on the
-# cluster) starts first on one while the other takes the rest in order, unit tests first.
+# `make test` runs two workers (`-n 2 --dist loadgroup`): the Spark cluster test (~5 min, most
+# of it waiting on the cluster, over the hourly paths it runs alone) starts first on one; every
+# test that reads the whole graph's run (`published`, `pipeline`) is one group, so that run is
+# built once, on the other worker, which takes the group after its share of the unit tests.
 LONGEST_FIRST = "tests/integration/test_spark.py"
+WHOLE_GRAPH = {"published", "pipeline"}
 
 
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
+    for item in items:
+        if WHOLE_GRAPH & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("whole_graph"))
 
 
 @pytest.fixture(autouse=True, scope="session")
