@@ -57,6 +57,8 @@ class Department:
     name_zh: str
     team: str  # stable ASCII id: the Dagster owner is team:<team>
     name_en: str
+    credit_code: str = ""  # 统一社会信用代码: the catalogue's 信息资源提供方代码
+    credit_code_sample: bool = False  # a made-up code of the right form, not the real one
 
     @property
     def owner(self) -> str:

@@ -42,6 +42,9 @@ def dbt_sources(domain: str, catalog: dict[str, Dataset] | None = None) -> str:
             # read by dim_indicator (an indicator's 提供方 and 更新周期 are its datasets') and the
             # publishing step (each published table's 提供方, 来源 and 更新周期)
             "meta": {"dagster": {"asset_key": ["raw", ds.id]}, "department": ds.department,
+                     # each department's 统一社会信用代码 (the catalogue's 提供方代码), "示例" when made up
+                     "department_codes": {d.name_zh: d.credit_code + ("（示例）" * d.credit_code_sample)
+                                          for d in ds.departments},
                      "title_zh": ds.title_zh, "update_cycle_zh": ds.update_cycle,
                      # Parquet files Spark registers as this table (macro register_raw_parquet)
                      **({"storage": "parquet", "partition": ds.raw_partition}

@@ -11,6 +11,7 @@ from .exports import write_exports
 from .files import replace_dir
 from .metadata import (
     TableDoc,
+    department_codes,
     domain_names,
     model_nodes,
     plan_catalogue,
@@ -23,9 +24,8 @@ from .sdmx_dataflow import write_sdmx
 from .snapshot import SNAPSHOT_NAME, write_snapshot
 from .tiers import TIER_BY_NAME, TIERS, Tier
 
-__all__ = ["ExchangeError", "ExchangeRelease", "audit_report", "format_report", "load_consumers",
-           "publish_exchange", "SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "TableDoc", "Tier", "domain_names",
-           "model_nodes", "plan_catalogue",
-           "read_manifest", "relation_columns", "tests_on",
-           "replace_dir", "table_docs", "write_browse", "write_catalogues", "write_dashboard",
+__all__ = ["SNAPSHOT_NAME", "TIERS", "TIER_BY_NAME", "ExchangeError", "ExchangeRelease", "TableDoc", "Tier",
+           "audit_report", "department_codes", "domain_names", "format_report", "load_consumers",
+           "model_nodes", "plan_catalogue", "publish_exchange", "read_manifest", "relation_columns",
+           "replace_dir", "table_docs", "tests_on", "write_browse", "write_catalogues", "write_dashboard",
            "write_exports", "write_sdmx", "write_snapshot"]

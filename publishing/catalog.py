@@ -189,7 +189,7 @@ def summary_zh(table: dict, doc: TableDoc, providers: list[str]) -> str:
 
 
 def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: dict,
-              domains: dict[str, dict]) -> list[dict]:
+              domains: dict[str, dict], codes: dict[str, str]) -> list[dict]:
     """One 编制指南 entry per table, Chinese headings."""
     entries = []
     for t in tables:
@@ -206,7 +206,7 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
             "信息资源名称": doc.title_zh or t["name"],
             "信息资源代码": f"511900.marts.{t['name']}",
             "信息资源提供方": "、".join(providers),
-            "信息资源提供方代码": "",  # the departments' 统一社会信用代码 are not in our data
+            "信息资源提供方代码": "、".join(codes.get(p, "") for p in providers),
             "信息资源摘要": summary_zh(t, doc, providers),
             "信息资源摘要（英文）": doc.description,
             "信息资源格式": "数据库类：DuckDB；电子表格类：XLSX、CSV；其他：Parquet",
@@ -250,7 +250,7 @@ def write_catalogue_xlsx(entries: list[dict], rel: dict, path: Path) -> None:
 
 
 def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo_dir: Path,
-                     domains: dict[str, dict]) -> list[Path]:
+                     domains: dict[str, dict], codes: dict[str, str]) -> list[Path]:
     """tier_dir/datapackage.json, catalogue.json and catalogue.xlsx."""
     with open_snapshot(tier_dir) as con:
         cursor = con.execute("SELECT * FROM dim_indicator ORDER BY indicator_code")
@@ -264,7 +264,7 @@ def write_catalogues(tier_dir: Path, docs: dict[str, TableDoc], tier: Tier, repo
     for resource in package["resources"]:  # the CSVs `exports` wrote: readers can check them
         body = (tier_dir / resource["path"]).read_bytes()
         resource["bytes"], resource["hash"] = len(body), "sha256:" + hashlib.sha256(body).hexdigest()
-    entries = catalogue(tier, tables, indicators, rel, domains)
+    entries = catalogue(tier, tables, indicators, rel, domains, codes)
     written = []
     for name, body in [("datapackage.json", package),
                        ("catalogue.json", {"目录": f"巴中市减污降碳协同增效信息资源目录（{tier.title_zh}）",

@@ -72,6 +72,13 @@ def seed_rows(manifest_path: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def department_codes(manifest_path: Path) -> dict[str, str]:
+    """Department → its 统一社会信用代码 (the catalogue's 提供方代码; "（示例）" after a made-up
+    one), from the raw sources' meta (ingestion/sources.yml's departments)."""
+    return {name: code for source in read_manifest(manifest_path)["sources"].values()
+            for name, code in source.get("meta", {}).get("department_codes", {}).items()}
+
+
 def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
     """domain → {name_zh, name_en}: the domains seed (the plan's domains and the other mart
     areas: mart_target_progress.domain, the marts' folders)."""

@@ -22,6 +22,7 @@ from publishing import (
     SNAPSHOT_NAME,
     TIER_BY_NAME,
     TIERS,
+    department_codes,
     domain_names,
     plan_catalogue,
     replace_dir,
@@ -154,7 +155,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     def catalog() -> dg.MaterializeResult:
         def build(out: Path, tier) -> list[str]:
             return [str(p) for p in write_catalogues(out, table_docs(manifest), tier, REPO_DIR,
-                                                      domain_names(manifest))]
+                                                      domain_names(manifest), department_codes(manifest))]
 
         return per_tier("catalog", ["datapackage.json", "catalogue.json", "catalogue.xlsx"], build)
 

@@ -179,6 +179,8 @@ def test_the_catalogues_carry_the_sharing_and_opening_attributes(published):
     assert carbon["共享属性"]["共享类型"] == "有条件共享" and carbon["共享属性"]["共享条件"]
     assert carbon["开放属性"] == {"是否向社会开放": "否", "开放条件": carbon["开放属性"]["开放条件"]}
     assert "市统计局" in carbon["信息资源提供方"] and carbon["更新周期"] == "年度"
+    # each provider's 统一社会信用代码, marked 示例 while made up
+    assert re.fullmatch(r"(11511900\d{9}[0-9A-Z]（示例）、?)+", carbon["信息资源提供方代码"])
     assert carbon["关联资源代码"] == ["511900.marts.dim_region"]
     assert {i["字段名"] for i in carbon["信息项信息"]} >= {"co2_emissions_t", "region_code"}
     # Chinese first: every 信息项名称 and the 摘要 in Chinese

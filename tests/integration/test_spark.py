@@ -46,13 +46,14 @@ MARTS = {
 def hourly(tmp_path_factory):
     """The hourly paths alone, as the whole run lands and builds them: their Parquet-stored
     datasets fetched over HTTP from the sample portal, and every asset up to the six marts
-    on DuckDB (seeds, staging, intermediate models, checks, the golden row counts)."""
+    on DuckDB (seeds, staging, intermediate models). Without the checks: dbt's relationship
+    tests reach tables of the whole graph, and the checks are the whole run's tests' to prove."""
     root = tmp_path_factory.mktemp("hourly")
     shutil.copytree(SAMPLE_DATA_DIR, root / "portal")
     with pipeline_at(root) as p:
         marts = dg.AssetSelection.assets(*[dg.AssetKey(["marts", m]) for m in MARTS])
         golden = dg.AssetSelection.assets(dg.AssetKey(["reference", "golden_row_counts"]))
-        result = p.run_selection(marts.upstream() | golden)
+        result = p.run_selection((marts.upstream() | golden).without_checks())
         assert result.success
         yield p
 
