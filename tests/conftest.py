@@ -28,6 +28,7 @@ LONGEST_FIRST = "tests/integration/test_spark.py"
 WHOLE_GRAPH = {"published", "pipeline"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
     for item in items:
