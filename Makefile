@@ -31,7 +31,7 @@ run: install
 	$(BIN)/python -m orchestration run $(if $(filter broken,$(SAMPLE)),--broken-sample)
 
 test: install browser spark postgres
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 # The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
 # screenshot (test-artifacts/dashboard.png) legible. Installed once, as root or with sudo.
