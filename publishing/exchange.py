@@ -107,7 +107,6 @@ class TableGrant:
     table: str
     columns: list[str]
     everyone: list[str]  # columns for every consumer ([] : none of the table)
-    conditional_columns: list[str]
     identifying: list[str]  # keys and descriptive columns: granted with any column of the table
     unconditional_rows: set[str] | None  # indicator codes every consumer sees; None: all rows
 
@@ -120,16 +119,14 @@ def table_grants(con: duckdb.DuckDBPyConnection, docs: Mapping[str, TableDoc]) -
     for table, columns in con.execute(
             "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
             "WHERE schema_name = 'main' AND NOT internal GROUP BY table_name ORDER BY table_name").fetchall():
-        cut = cut_table(f'"{table}"', columns, docs.get(table) or TableDoc(table, ""), unconditional,
-                        UNCONDITIONAL)
-        everyone = cut.columns if cut else []
+        doc = docs.get(table) or TableDoc(table, "")
+        cut = cut_table(f'"{table}"', columns, doc, unconditional, UNCONDITIONAL)
         rows = None
         if ROW_KEY in columns:
             present = {c for (c,) in con.execute(f'SELECT DISTINCT "{ROW_KEY}" FROM "{table}"').fetchall()}
             rows = present & unconditional if present - unconditional else None
-        doc = docs.get(table) or TableDoc(table, "")
         keys = set(doc.primary_key) | {c for cols, _, _ in doc.foreign_keys for c in cols} | DESCRIPTIVE
-        grants[table] = TableGrant(table, columns, everyone, [c for c in columns if c not in everyone],
+        grants[table] = TableGrant(table, columns, cut.columns if cut else [],
                                    [c for c in columns if c in keys], rows)
     return grants
 
@@ -189,13 +186,18 @@ def publish_exchange(dsn: str, snapshot: Path, docs: Mapping[str, TableDoc], con
             pg.execute(f"COMMENT ON SCHEMA {LOADING_SCHEMA} IS "
                        f"{_literal(f'巴中市减污降碳协同增效数据（政务共享层）release {release}')}")
             pg.commit()  # loaded beside the live release; now the swap, in one transaction
-            pg.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-            pg.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS_SCHEMA} CASCADE")
-            if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [LIVE_SCHEMA]).fetchone():
-                pg.execute(f"ALTER SCHEMA {LIVE_SCHEMA} RENAME TO {PREVIOUS_SCHEMA}")
-            pg.execute(f"ALTER SCHEMA {LOADING_SCHEMA} RENAME TO {LIVE_SCHEMA}")
-            pg.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS_SCHEMA} CASCADE")
-            pg.commit()
+            try:
+                pg.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+                pg.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS_SCHEMA} CASCADE")
+                if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [LIVE_SCHEMA]).fetchone():
+                    pg.execute(f"ALTER SCHEMA {LIVE_SCHEMA} RENAME TO {PREVIOUS_SCHEMA}")
+                pg.execute(f"ALTER SCHEMA {LOADING_SCHEMA} RENAME TO {LIVE_SCHEMA}")
+                pg.execute(f"DROP SCHEMA IF EXISTS {PREVIOUS_SCHEMA} CASCADE")
+                pg.commit()
+            except psycopg.errors.LockNotAvailable as exc:
+                raise ExchangeError(f"the exchange database ({_where(dsn)}): a reader held the last "
+                                    f"release's tables for over {SWAP_LOCK_TIMEOUT}; it stays live, this "
+                                    f"one waits in {LOADING_SCHEMA} until the next publish") from exc
     finally:
         src.close()
     return ExchangeRelease(rows, roles, retired)
