@@ -39,6 +39,17 @@ TABLE_SCHEMA_TYPES = {"VARCHAR": "string", "BOOLEAN": "boolean", "DATE": "date",
                       "TIMESTAMP": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime"}
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                  "UINTEGER", "UBIGINT"}
+# The 编制指南's 信息资源分类: 类 2 主题信息资源, 项 11 生态环保 (the 主题 list: 公共服务 01 …
+# 城乡建设 09, 社区治理 10, 生态环保 11, 应急保障 12), 目 the domain's 3-digit code (seed
+# domains). 信息资源代码 = 前段码 (类 项 目) / 后段码 (the model's catalogue_seq, 6 digits).
+CATEGORY = ("2", "主题信息资源", "11", "生态环保")
+
+
+def resource_code(doc: TableDoc, domains: dict[str, dict]) -> str:
+    domain = domains.get(Path(doc.path).parent.name, {})
+    return f"{CATEGORY[0]}{CATEGORY[2]}{domain.get('code', '000')}/{doc.catalogue_seq:06d}"
+
+
 CATALOGUE_TYPES = {"string": "字符型C", "integer": "数值型N", "number": "数值型N", "boolean": "逻辑型L",
                    "date": "日期型D", "datetime": "日期时间型T"}
 
@@ -192,6 +203,7 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
               domains: dict[str, dict], codes: dict[str, str]) -> list[dict]:
     """One 编制指南 entry per table, Chinese headings."""
     entries = []
+    others = {t["name"]: t["doc"] for t in tables}
     for t in tables:
         doc: TableDoc = t["doc"]
         carried = [indicators[c] for c in t["indicators"]]
@@ -202,13 +214,14 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
         domain = Path(doc.path).parent.name
         sharing = _sharing(t, indicators)
         entries.append({
-            "信息资源分类": f"主题信息资源 / 资源环境 / {domains.get(domain, {}).get('name_zh', domain)}",
+            "信息资源分类": (f"{CATEGORY[0]} {CATEGORY[1]} / {CATEGORY[2]} {CATEGORY[3]} / "
+                        f"{domains.get(domain, {}).get('code', '000')} "
+                        f"{domains.get(domain, {}).get('name_zh', domain)}"),
             "信息资源名称": doc.title_zh or t["name"],
-            "信息资源代码": f"511900.marts.{t['name']}",
+            "信息资源代码": resource_code(doc, domains),
             "信息资源提供方": "、".join(providers),
             "信息资源提供方代码": "、".join(codes.get(p, "") for p in providers),
             "信息资源摘要": summary_zh(t, doc, providers),
-            "信息资源摘要（英文）": doc.description,
             "信息资源格式": "数据库类：DuckDB；电子表格类：XLSX、CSV；其他：Parquet",
             "信息项信息": [{"信息项名称": doc.name_zh(c) or c, "字段名": c,
                            "数据类型": CATALOGUE_TYPES[table_schema_type(ty)], "说明": doc.comment(c)}
@@ -219,8 +232,12 @@ def catalogue(tier: Tier, tables: list[dict], indicators: dict[str, dict], rel: 
                      "开放条件": sharing["open_condition_zh"]},
             "更新周期": "、".join(cycles),
             "发布日期": rel["date"],
-            "关联资源代码": [f"511900.marts.{target}" for _, target, _ in doc.foreign_keys],
+            "关联资源代码": [resource_code(others[target], domains) for _, target, _ in doc.foreign_keys
+                       if target in others],
             "数据量（行）": t["rows"],
+            # beyond the 编制指南: the table's name everywhere else, and its English summary
+            "资源标识": f"511900.marts.{t['name']}",
+            "摘要（英文）": doc.description,
             "文件": {"csv": f"csv/{t['name']}.csv", "xlsx": f"xlsx/{t['name']}.xlsx",
                    "parquet": f"parquet/{t['name']}.parquet"},
         })

@@ -29,6 +29,7 @@ class TableDoc:
     # the raw sources it is built from (dbt lineage): id, title_zh, department, update cycle
     sources: tuple[tuple[str, str, str, str], ...] = ()
     title_zh: str = ""  # the model's meta.title_zh: the resource's name in the catalogues
+    catalogue_seq: int = 0  # the model's meta.catalogue_seq: its 顺序码 in the catalogue (never reused)
     # column → (Chinese name, Chinese description): the glossary seed's, or for an indicator
     # column the indicator catalogue's name and unit
     chinese: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -82,7 +83,7 @@ def department_codes(manifest_path: Path) -> dict[str, str]:
 def domain_names(manifest_path: Path) -> dict[str, dict[str, str]]:
     """domain → {name_zh, name_en}: the domains seed (the plan's domains and the other mart
     areas: mart_target_progress.domain, the marts' folders)."""
-    return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"]}
+    return {r["domain"]: {"name_zh": r["name_zh"], "name_en": r["name_en"], "code": r["catalogue_code"]}
             for r in seed_rows(manifest_path, "domains")}
 
 
@@ -214,6 +215,8 @@ def table_docs(manifest_path: Path) -> dict[str, TableDoc]:
             sources=tuple((s["name"], s["meta"].get("title_zh", ""), s["meta"].get("department", ""),
                            s["meta"].get("update_cycle_zh", "")) for s in raw),
             title_zh=(node.get("config", {}).get("meta") or node.get("meta") or {}).get("title_zh", ""),
+            catalogue_seq=int((node.get("config", {}).get("meta") or node.get("meta") or {})
+                              .get("catalogue_seq", 0)),
             chinese={c: found for c in {*cols, *inherited} if (found := (
                 indicator_names.get(cols.get(c, {}).get("meta", {}).get("indicator", ""))
                 or glossary.get(f"{node['name']}.{c}") or glossary.get(c)))},

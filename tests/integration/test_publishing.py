@@ -173,7 +173,7 @@ def test_the_catalogues_carry_the_sharing_and_opening_attributes(published):
     for tier in TIERS:
         body = json.loads((tier_dir(published, tier) / "catalogue.json").read_text(encoding="utf-8"))
         assert body["版本"]["data"] == "sample"
-        entries[tier] = {e["信息资源代码"]: e for e in body["信息资源"]}
+        entries[tier] = {e["资源标识"]: e for e in body["信息资源"]}
     carbon = entries["shared"]["511900.marts.mart_carbon"]
     assert carbon["信息资源名称"] == "能源活动二氧化碳排放与强度"
     assert carbon["共享属性"]["共享类型"] == "有条件共享" and carbon["共享属性"]["共享条件"]
@@ -181,7 +181,13 @@ def test_the_catalogues_carry_the_sharing_and_opening_attributes(published):
     assert "市统计局" in carbon["信息资源提供方"] and carbon["更新周期"] == "年度"
     # each provider's 统一社会信用代码, marked 示例 while made up
     assert re.fullmatch(r"(11511900\d{9}[0-9A-Z]（示例）、?)+", carbon["信息资源提供方代码"])
-    assert carbon["关联资源代码"] == ["511900.marts.dim_region"]
+    # the 编制指南's coded forms: 类 2 主题, 项 11 生态环保, 目 the domain's code; 顺序码
+    assert carbon["信息资源分类"] == "2 主题信息资源 / 11 生态环保 / 002 碳排放"
+    region = entries["shared"]["511900.marts.dim_region"]["信息资源代码"]
+    assert re.fullmatch(r"211002/\d{6}", carbon["信息资源代码"]) and carbon["关联资源代码"] == [region]
+    codes = [e["信息资源代码"] for e in entries["shared"].values()]
+    assert len(set(codes)) == len(codes) and all(re.fullmatch(r"211\d{3}/\d{6}", c) for c in codes)
+    assert entries["open"]["511900.marts.mart_carbon"]["信息资源代码"] == carbon["信息资源代码"]
     assert {i["字段名"] for i in carbon["信息项信息"]} >= {"co2_emissions_t", "region_code"}
     # Chinese first: every 信息项名称 and the 摘要 in Chinese
     chinese = re.compile(r"[\u4e00-\u9fff]")

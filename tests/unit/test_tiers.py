@@ -64,3 +64,13 @@ def test_the_catalog_attributes_agree_and_every_declared_origin_is_catalogued():
     for doc in table_docs(dbt_project.manifest_path).values():
         for column, origins in doc.origins.items():
             assert set(origins) <= set(indicators), (doc.name, column, origins)
+
+
+def test_every_published_table_has_its_own_catalogue_code_and_every_column_a_chinese_name():
+    """The catalogue's 顺序码 (meta.catalogue_seq) is set once per published model and never
+    shared; every documented column has a Chinese name (glossary seed or indicator catalogue)."""
+    docs = table_docs(dbt_project.manifest_path)
+    seqs = [d.catalogue_seq for d in docs.values()]
+    assert all(seqs) and len(set(seqs)) == len(seqs), sorted(seqs)
+    unnamed = [(t, c) for t, d in docs.items() for c in d.columns if not d.name_zh(c)]
+    assert unnamed == []
