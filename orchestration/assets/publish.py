@@ -34,6 +34,7 @@ from publishing import (
     write_sdmx,
     write_snapshot,
 )
+from publishing.dbt_docs import write_dbt_docs
 from publishing.files import (
     PublishError,
     check_free_space,
@@ -193,12 +194,11 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
         with publish_step(publish_dir, "published/docs (dbt docs)"), \
                 tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
-            dbt.cli(["docs", "generate", "--static", *settings.dbt_vars_arg(),
-                     "--log-path", str(settings.log_dir)],
+            dbt.cli(["docs", "generate", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
                     manifest=manifest, target_path=Path(target)).wait()
             built = temp_path(publish_dir / "dbt_docs")
             built.mkdir()
-            shutil.copyfile(Path(target) / "static_index.html", built / "index.html")
+            write_dbt_docs(Path(target), table_docs(manifest), built)  # Chinese first, one page
             replace_dir(built, publish_dir / "dbt_docs")
         with publish_step(publish_dir, "published/docs (GX Data Docs)"):
             site = temp_path(publish_dir / "data_docs")

@@ -310,6 +310,8 @@ def test_dbt_docs_and_data_docs_are_published(published):
     out = published.settings.publish_dir
     dbt_docs = (out / "dbt_docs" / "index.html").read_text(encoding="utf-8")
     assert "mart_target_progress" in dbt_docs and "target_dashboard" in dbt_docs  # exposure
+    # the published models described Chinese first, as in every published file
+    assert json.dumps("森林覆盖率（%）：")[1:-1] in dbt_docs and "MANIFEST.JSON INLINE DATA" not in dbt_docs
     pages = list((out / "data_docs").rglob("*.html"))
     assert (out / "data_docs" / "index.html") in pages and len(pages) > 40
     # GX Data Docs load nothing from the network (styles, scripts, fonts, the logo beacon):

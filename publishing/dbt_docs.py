@@ -1,0 +1,36 @@
+"""dbt docs as one static page, Chinese first: dbt's own site (index.html) with the manifest
+and catalog inlined as `dbt docs generate --static` does, but each published table's and
+column's description as readers see it elsewhere (publishing.metadata: the Chinese name and
+description, then the YAML's English), so the team's documentation and the published files
+say the same thing."""
+
+import json
+from pathlib import Path
+
+from .files import temp_path
+from .metadata import PUBLISHED_SCHEMA, TableDoc
+
+MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
+
+
+def write_dbt_docs(target: Path, docs: dict[str, TableDoc], out: Path) -> Path:
+    """out/index.html from `dbt docs generate`'s target folder (index.html, manifest.json,
+    catalog.json) with the published models described Chinese first."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    catalog_text = (target / "catalog.json").read_text(encoding="utf-8")
+    catalog = json.loads(catalog_text)["nodes"]
+    for uid, node in manifest["nodes"].items():
+        doc = docs.get(node["name"])
+        if node["resource_type"] != "model" or node["schema"] != PUBLISHED_SCHEMA or doc is None:
+            continue
+        node["description"] = doc.table_comment()
+        for column in catalog.get(uid, {}).get("columns", {}):
+            if comment := doc.comment(column):
+                node["columns"].setdefault(column, {"name": column})["description"] = comment
+    page = (target / "index.html").read_text(encoding="utf-8")
+    page = page.replace(MANIFEST_SLOT, json.dumps(manifest)).replace(CATALOG_SLOT, catalog_text)
+    index = out / "index.html"
+    tmp = temp_path(index)
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(index)
+    return index
