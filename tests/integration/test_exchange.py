@@ -3,6 +3,7 @@
 read over real connections the way a BI tool reads it (SQLAlchemy with psycopg). `make test`
 installs Debian's postgresql-15 and pgaudit (`make postgres`)."""
 
+import dataclasses
 import shutil
 import tempfile
 import threading
@@ -145,5 +146,37 @@ def test_two_consumers_read_what_their_approvals_grant_and_every_read_is_audited
             assert "c_fgw" in printed and "mart_carbon" in printed and "拒绝" in printed
             assert "fgw-secret" not in "".join(p.read_text() for p in cluster.log_dir.iterdir())
         assert not Path(f"/proc/{pid}").exists(), "PostgreSQL still running after the block"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_each_publish_loads_the_exchange_database_when_its_dsn_is_set(pipeline):
+    """The `published/exchange` asset, as a run with BAZHONG_EXCHANGE_DSN set runs it: the
+    release goes in with the sample consumers file's roles; the next run with nothing changed
+    leaves it as it is."""
+    if not has_pgaudit():
+        pytest.skip("no PostgreSQL with pgaudit: `make postgres` installs Debian's postgresql-15")
+    import dagster as dg
+    import psycopg
+
+    from orchestration.definitions import build_definitions, execute_selection
+
+    folder = Path(tempfile.mkdtemp(prefix="bazhong-pg-"))
+    try:
+        with local_cluster(folder) as cluster:
+            settings = dataclasses.replace(pipeline.settings, exchange_dsn=cluster.dsn())
+            defs, instance = build_definitions(settings), dg.DagsterInstance.ephemeral()
+            exchange = dg.AssetSelection.assets(dg.AssetKey(["published", "exchange"]))
+            first = execute_selection(defs, exchange, instance)
+            assert first.success
+            [loaded] = first.get_asset_materialization_events()
+            metadata = loaded.materialization.metadata
+            assert metadata["rows"].value["fct_indicator_observation"] > 2000
+            assert set(metadata["roles"].value) >= {"c_fgw", "c_jtj"}  # publishing/consumers.yml
+            with psycopg.connect(cluster.dsn()) as con:
+                assert con.execute("SELECT count(*) FROM marts.dim_region").fetchone()[0] >= 6
+                assert "release" in con.execute("SELECT obj_description('marts'::regnamespace)").fetchone()[0]
+            again = execute_selection(defs, exchange, instance)
+            assert again.get_asset_materialization_events()[0].materialization.metadata["unchanged"].value
     finally:
         shutil.rmtree(folder, ignore_errors=True)
