@@ -4,19 +4,20 @@ column's description as readers see it elsewhere (publishing.metadata: the Chine
 description, then the YAML's English), so the team's documentation and the published files
 say the same thing."""
 
+import copy
 import json
 from pathlib import Path
 
 from .files import temp_path
-from .metadata import PUBLISHED_SCHEMA, TableDoc
+from .metadata import MANIFEST_FILE, PUBLISHED_SCHEMA, TableDoc, read_manifest
 
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
 
 
 def write_dbt_docs(target: Path, docs: dict[str, TableDoc], out: Path) -> Path:
-    """out/index.html from `dbt docs generate`'s target folder (index.html, manifest.json,
+    """out/index.html from `dbt docs generate`'s target folder (index.html, the manifest,
     catalog.json) with the published models described Chinese first."""
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    manifest = copy.deepcopy(read_manifest(target / MANIFEST_FILE))  # changed below; the cache is shared
     catalog_text = (target / "catalog.json").read_text(encoding="utf-8")
     catalog = json.loads(catalog_text)["nodes"]
     for uid, node in manifest["nodes"].items():

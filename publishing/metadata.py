@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 PUBLISHED_SCHEMA = "marts"
+MANIFEST_FILE = "manifest.json"  # in a dbt target folder
 
 
 @dataclass(frozen=True)
