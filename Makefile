@@ -33,15 +33,18 @@ run: install
 test: install browser spark postgres
 	$(BIN)/python -m pytest -n 2
 
+# Debian packages the test tiers need, installed once (as root, or with sudo when not root).
+APT_INSTALL = SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
 # The dashboard test drives Debian's Chromium through chromedriver; a CJK font makes its
 # screenshot (test-artifacts/dashboard.png) legible. Installed once, as root or with sudo.
 BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei
 browser:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/wqy ]; then :; \
 	elif command -v apt-get >/dev/null; then \
-		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		echo "installing $(BROWSER_PACKAGES) (Debian packages) for the dashboard test"; \
-		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } \
+		{ $(APT_INSTALL) $(BROWSER_PACKAGES) >/dev/null; } \
 			|| echo "WARNING: could not install $(BROWSER_PACKAGES): the dashboard browser test will be skipped"; \
 	else echo "no apt-get: the dashboard browser test will be skipped"; fi
 
@@ -53,9 +56,8 @@ spark: $(SPARK_STAMP)
 $(SPARK_STAMP): $(VENV)/.installed requirements-spark.lock
 	@if command -v java >/dev/null && java -version 2>&1 | grep -q 'version "17'; then :; \
 	elif command -v apt-get >/dev/null; then \
-		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		echo "installing openjdk-17-jre-headless (Debian package) for the Spark tier"; \
-		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
+		{ $(APT_INSTALL) openjdk-17-jre-headless >/dev/null; } \
 			|| { echo "could not install Java 17: the Spark tier cannot run"; exit 1; }; \
 	else echo "no apt-get: install Java 17 for the Spark tier"; exit 1; fi
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock
@@ -67,9 +69,8 @@ POSTGRES_PACKAGES := postgresql-15 postgresql-15-pgaudit
 postgres:
 	@if [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/pgaudit.control ]; then :; \
 	elif command -v apt-get >/dev/null; then \
-		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		echo "installing $(POSTGRES_PACKAGES) (Debian packages) for the exchange database"; \
-		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(POSTGRES_PACKAGES) >/dev/null; } \
+		{ $(APT_INSTALL) $(POSTGRES_PACKAGES) >/dev/null; } \
 			|| echo "WARNING: could not install $(POSTGRES_PACKAGES): the exchange test will be skipped"; \
 	else echo "no apt-get: the exchange test will be skipped"; fi
 

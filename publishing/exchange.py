@@ -2,7 +2,7 @@
 and the departments' BI tools (FineBI, DataEase, Superset, Metabase) connect to.
 
 Each publish copies the shared snapshot into a new schema (marts__loading) with its primary
-and foreign keys (the snapshot's, from the dbt tests) and COMMENTs (the dbt YAML's descriptions),
+and foreign keys and its comments (the snapshot's: from the dbt tests and descriptions),
 grants it, and swaps it in as `marts` in one transaction: a reader sees the last release or
 this one, never half of either.
 
@@ -181,7 +181,7 @@ def publish_exchange(dsn: str, snapshot: Path, docs: Mapping[str, TableDoc], con
             pg.execute(f"CREATE SCHEMA {LOADING_SCHEMA}")
             rows = {table: _load_table(pg, src, table) for table in grants}
             _constraints(pg, src)
-            _comments(pg, docs, grants)
+            _comments(pg, src)
             _grant(pg, grants, [c for c in consumers if c.active(today)])
             pg.execute(f"COMMENT ON SCHEMA {LOADING_SCHEMA} IS "
                        f"{_literal(f'巴中市减污降碳协同增效数据（政务共享层）release {release}')}")
@@ -284,17 +284,16 @@ def _constraints(pg, src: duckdb.DuckDBPyConnection) -> None:
                        f"REFERENCES {LOADING_SCHEMA}.{_ident(other)} ({', '.join(map(_ident, referenced))})")
 
 
-def _comments(pg, docs: Mapping[str, TableDoc], grants: dict[str, TableGrant]) -> None:
-    for table, grant in grants.items():
-        doc = docs.get(table)
-        if not doc:
-            continue
-        if comment := doc.table_comment():
-            pg.execute(f"COMMENT ON TABLE {LOADING_SCHEMA}.{_ident(table)} IS {_literal(comment)}")
-        for column in grant.columns:
-            if description := doc.comment(column):
-                pg.execute(f"COMMENT ON COLUMN {LOADING_SCHEMA}.{_ident(table)}.{_ident(column)} "
-                           f"IS {_literal(description)}")
+def _comments(pg, src: duckdb.DuckDBPyConnection) -> None:
+    """The snapshot's table and column comments (publishing.snapshot writes them, Chinese first)."""
+    for table, comment in src.execute("SELECT table_name, comment FROM duckdb_tables() "
+                                      "WHERE schema_name = 'main' AND comment IS NOT NULL").fetchall():
+        pg.execute(f"COMMENT ON TABLE {LOADING_SCHEMA}.{_ident(table)} IS {_literal(comment)}")
+    for table, column, comment in src.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND NOT internal AND comment IS NOT NULL").fetchall():
+        pg.execute(f"COMMENT ON COLUMN {LOADING_SCHEMA}.{_ident(table)}.{_ident(column)} "
+                   f"IS {_literal(comment)}")
 
 
 def _grant(pg, grants: dict[str, TableGrant], active: list[Consumer]) -> None:

@@ -27,8 +27,8 @@ CO2 = "co2_emissions_t"  # mart_carbon's 有条件共享 column (co2_emissions_e
 PASSWORDS = {"fgw": "fgw-secret", "jtj": "jtj-secret", "old": "old-secret"}
 
 
-def consumers(path: Path, fgw_expires: str) -> Path:
-    path.write_text(f"""consumers:
+def consumers(path: Path, fgw_expires: str, old: bool = True) -> Path:
+    entries = f"""consumers:
   - id: fgw
     department_zh: 巴中市发展和改革委员会
     contact: 测试
@@ -40,13 +40,16 @@ def consumers(path: Path, fgw_expires: str) -> Path:
     contact: 测试
     approved_under: 仅无条件共享
     grants: {{}}
-  - id: old
+"""
+    if old:
+        entries += """  - id: old
     department_zh: 巴中市统计局
     contact: 测试
     approved_under: 已过期的审批（测试）
     expires: 2026-01-31
-    grants: {{mart_carbon: "*"}}
-""", encoding="utf-8")
+    grants: {mart_carbon: "*"}
+"""
+    path.write_text(entries, encoding="utf-8")
     return path
 
 
@@ -105,8 +108,10 @@ def test_two_consumers_read_what_their_approvals_grant_and_every_read_is_audited
             assert scalar(fgw, "SELECT count(*) FROM fct_indicator_observation") == fact_rows
             assert scalar(jtj, "SELECT count(*) FROM fct_indicator_observation") == open_fact_rows
 
-            # the next publish, a year on: fgw's approval has expired and is revoked; a reader
-            # polling all along never finds the schema missing (the swap is one transaction)
+            # the next publish, a year on: fgw's approval has expired and is revoked, `old` has
+            # left the file and loses its login; a reader polling all along never finds the
+            # schema missing (the swap is one transaction)
+            consumers(settings.exchange_consumers, "2027-12-31", old=False)
             errors, reads, done = [], [0], threading.Event()
 
             def poll() -> None:
@@ -120,11 +125,14 @@ def test_two_consumers_read_what_their_approvals_grant_and_every_read_is_audited
             reader = threading.Thread(target=poll)
             reader.start()
             try:
-                load_release(settings, cluster.dsn(), manifest, "second", date(2028, 1, 1))
+                second = load_release(settings, cluster.dsn(), manifest, "second", date(2028, 1, 1))
             finally:
                 done.set()
                 reader.join()
             assert errors == [] and reads[0] > 0
+            assert second.retired_roles == ["c_old"]
+            with pytest.raises(sqlalchemy.exc.OperationalError, match="not permitted to log in"):
+                scalar(old, "SELECT 1")
             with pytest.raises(ProgrammingError, match="permission denied"):
                 scalar(fgw, f"SELECT sum({CO2}) FROM mart_carbon")
 
