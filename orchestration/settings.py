@@ -50,6 +50,7 @@ for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
 GRID_FACTOR_SCOPES = ("provincial", "regional", "national")
+GWP_SETS = ("AR5", "AR6", "AR4", "SAR")  # the sets of the gwp_values seed
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Settings:
     fetch_retry_delay_seconds: float = 300.0
     grid_factor_scope: str = "provincial"
     grid_factor_year: str = "nearest"
+    ghg_gwp_set: str = "AR5"  # the GHG inventory's GWP set (seed gwp_values)
     automation: bool = False
     writer_wait_seconds: float = 600.0
     # dbt's `spark` target: the Spark master, and where Spark keeps its tables and metastore
@@ -98,6 +100,8 @@ class Settings:
         if self.grid_factor_year != "nearest" and not self.grid_factor_year.isdigit():
             raise ValueError(f"BAZHONG_GRID_FACTOR_YEAR={self.grid_factor_year!r}: nearest, or a "
                              "year of the grid_emission_factors seed (e.g. 2021)")
+        if self.ghg_gwp_set not in GWP_SETS:
+            raise ValueError(f"BAZHONG_GHG_GWP_SET={self.ghg_gwp_set!r}: one of {', '.join(GWP_SETS)}")
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None) -> Settings:
@@ -115,6 +119,7 @@ class Settings:
             fetch_retry_delay_seconds=float(env.get("BAZHONG_FETCH_RETRY_DELAY_SECONDS", "300")),
             grid_factor_scope=env.get("BAZHONG_GRID_FACTOR_SCOPE", "provincial"),
             grid_factor_year=env.get("BAZHONG_GRID_FACTOR_YEAR", "nearest"),
+            ghg_gwp_set=env.get("BAZHONG_GHG_GWP_SET", "AR5"),
             automation=automation == "on",
             writer_wait_seconds=float(env.get("BAZHONG_WRITER_WAIT_SECONDS", "600")),
             spark_master=env.get("BAZHONG_SPARK_MASTER", "local[2]"),
@@ -167,6 +172,7 @@ class Settings:
                 "duckdb_memory_limit": self.duckdb_memory_limit,
                 "grid_emission_factor_scope": self.grid_factor_scope,
                 "grid_emission_factor_year": self.grid_factor_year,
+                "ghg_gwp_set": self.ghg_gwp_set,
                 "spark_master": self.spark_master, "spark_dir": str(self.spark_dir),
                 "spark_thrift_host": self.spark_thrift_host, "spark_thrift_port": str(self.spark_thrift_port)}
 

@@ -61,16 +61,29 @@ def industrial_solid_waste(rng: random.Random) -> bytes:
     return _csv_bytes(header, rows, "gb18030")  # the 生态环境局 exports GB18030
 
 
-def domestic_waste(rng: random.Random) -> bytes:
-    header = ["年份", "县区", "生活垃圾清运量(万吨)", "无害化处理量(万吨)", "数据说明"]
+# Share of the harmlessly treated waste incinerated, by county and year (the rest landfilled):
+# 巴州区 and 恩阳区 send theirs to the city's waste-to-energy plant from 2020, the three
+# counties from 2023 (sample; China burnt about 60 % of urban waste by 2020, 城乡建设统计年鉴).
+INCINERATION_FROM = {"巴州区": 2020, "恩阳区": 2020, "通江县": 2023, "南江县": 2023, "平昌县": 2023}
+
+
+def domestic_waste(rng: random.Random, inventory: random.Random) -> bytes:
+    header = ["年份", "县区", "生活垃圾清运量(万吨)", "无害化处理量(万吨)", "其中卫生填埋量(万吨)",
+              "其中焚烧处理量(万吨)", "数据说明"]
     rows = []
     for county, (_, base) in COUNTIES.items():
         collected = base
-        for i, year in enumerate(YEARS):
-            collected *= 1 + rng.uniform(0.0, 0.04)
-            rate = min(0.955 + 0.0048 * i + rng.uniform(-0.004, 0.004), 0.999)
-            rows.append([str(year), DOMESTIC_NAMES.get(county, county), f"{collected:.2f}",
-                         f"{collected * rate:.2f}", SAMPLE_NOTE])
+        for i, year in enumerate(YEARS_TO_2025):
+            # 2025 came with the inventory's fields: drawn from their generator, the rest unchanged
+            draw = rng if year in YEARS else inventory
+            collected *= 1 + draw.uniform(0.0, 0.04)
+            rate = min(0.955 + 0.0048 * i + draw.uniform(-0.004, 0.004), 0.999)
+            treated = collected * rate
+            start = INCINERATION_FROM[county]
+            share = min(0.45 + 0.1 * (year - start), 0.85)
+            burnt = 0.0 if year < start else share * inventory.uniform(0.97, 1.0)
+            rows.append([str(year), DOMESTIC_NAMES.get(county, county), f"{collected:.2f}", f"{treated:.2f}",
+                         f"{treated * (1 - burnt):.2f}", f"{treated * burnt:.2f}", SAMPLE_NOTE])
     return _csv_bytes(header, rows, "utf-8")
 
 
@@ -290,9 +303,17 @@ FOREST_PUBLISHED = {
 }
 
 
-def forestry(rng: random.Random) -> bytes:
-    """Counties and the city; the city's coverage in 2017 and 2022 is the published figure."""
-    header = ["年份", "地区", "森林覆盖率(%)", "森林蓄积量(万立方米)", "水系防护林新(补)植(公里)", "数据说明"]
+# Land area by county (km2, sample: about the published 12,300 km2 of the city in all) and
+# the forest's make-up by type (tree forest most of it; bamboo and special shrub forest the rest).
+LAND_KM2 = {"巴州区": 1418, "恩阳区": 1156, "通江县": 4116, "南江县": 3383, "平昌县": 2229}
+FOREST_TYPES = {"arbor": 0.85, "bamboo": 0.05, "shrub": 0.10}
+
+
+def forestry(rng: random.Random, inventory: random.Random) -> bytes:
+    """Counties and the city; the city's coverage in 2017 and 2022 is the published figure.
+    Forest area by type (ha) is coverage × land area split by FOREST_TYPES (sample)."""
+    header = ["年份", "地区", "森林覆盖率(%)", "森林蓄积量(万立方米)", "乔木林面积(公顷)", "竹林面积(公顷)",
+              "特殊灌木林面积(公顷)", "水系防护林新(补)植(公里)", "数据说明"]
     offsets = {"巴州区": -6.0, "恩阳区": -9.0, "通江县": 4.0, "南江县": 6.5, "平昌县": -3.0}
     stock_share = {"巴州区": 0.14, "恩阳区": 0.08, "通江县": 0.30, "南江县": 0.30, "平昌县": 0.18}
     rows = []
@@ -301,16 +322,54 @@ def forestry(rng: random.Random) -> bytes:
             _ramp(55.6, 63.18, year, 2015, 2022) if year <= 2022 else 63.18 + 0.45 * (year - 2022))
         city_stock = _ramp(3900, 6450, year)
         shelter = {c: rng.uniform(25, 45) if year >= 2021 else None for c in offsets}
+        city_areas = dict.fromkeys(FOREST_TYPES, 0.0)
         for county in offsets:
-            rows.append([str(year), county, _f(city_cover + offsets[county] + rng.uniform(-0.3, 0.3)),
-                         _f(city_stock * stock_share[county]),
+            cover = city_cover + offsets[county] + rng.uniform(-0.3, 0.3)
+            areas = {t: cover / 100 * LAND_KM2[county] * 100 * share * inventory.uniform(0.995, 1.005)
+                     for t, share in FOREST_TYPES.items()}
+            city_areas = {t: city_areas[t] + round(areas[t]) for t in areas}
+            rows.append([str(year), county, _f(cover), _f(city_stock * stock_share[county]),
+                         *(_f(areas[t], 0) for t in FOREST_TYPES),
                          _f(planted, 1) if (planted := shelter[county]) else "—", SAMPLE_NOTE])
         published = FOREST_PUBLISHED.get(year)
         note = f"森林覆盖率为公开数据：{published[1]}；其余为样例数据（sample）" if published else SAMPLE_NOTE
         total_shelter = sum(v for v in shelter.values() if v) if year >= 2021 else None
         rows.append([str(year), CITY, _f(city_cover), _f(city_stock),
+                     *(_f(city_areas[t], 0) for t in FOREST_TYPES),
                      _f(total_shelter, 1) if total_shelter else "—", note])
     return _csv_bytes(header, rows, "gbk")
+
+
+# Livestock at year end (万头/万只), rice sown area (千公顷) and nitrogen fertiliser (t N) by
+# county in 2015 (sample). Magnitudes: a hilly Sichuan city of 2.6 million people where pig
+# farming dominates (Sichuan keeps about 40 million pigs over 21 cities), goats are the 南江黄羊
+# country, and rice is the main crop (Sichuan sows about 1.9 million ha of rice); nitrogen at
+# about 150 kg N per hectare of cropland, falling with the 化肥减量 campaign.
+AGRICULTURE = {
+    #          cattle dairy  pigs  goats sheep poultry rice  N (t)
+    "巴州区": (3.2, 0.08, 32.0, 9.0, 0.4, 380.0, 11.0, 5200),
+    "恩阳区": (2.6, 0.05, 28.0, 6.0, 0.3, 300.0, 10.5, 4300),
+    "通江县": (6.5, 0.06, 42.0, 16.0, 0.6, 420.0, 13.0, 6100),
+    "南江县": (6.0, 0.10, 38.0, 22.0, 0.8, 360.0, 11.5, 5400),
+    "平昌县": (4.8, 0.07, 50.0, 12.0, 0.5, 460.0, 17.0, 7000),
+}
+
+
+def agriculture(rng: random.Random) -> bytes:
+    header = ["年份", "县区", "牛年末存栏(万头)", "其中奶牛(万头)", "生猪年末存栏(万头)",
+              "山羊年末存栏(万只)", "绵羊年末存栏(万只)", "家禽年末存栏(万只)", "稻谷播种面积(千公顷)",
+              "氮肥施用量(折纯,吨)", "数据说明"]
+    rows = []
+    for county, base in AGRICULTURE.items():
+        for year in YEARS_TO_2025:
+            # pigs fell with African swine fever (2019) and recovered; fertiliser N falls ~2 %/year
+            swine_fever = {2019: 0.72, 2020: 0.85}.get(year, 1.0)
+            cattle, dairy, pigs, goats, sheep, poultry, rice, n = (
+                v * rng.uniform(0.97, 1.03) for v in base)
+            rows.append([str(year), county, _f(cattle), _f(dairy, 3), _f(pigs * swine_fever), _f(goats),
+                         _f(sheep), _f(poultry, 1), _f(rice * _ramp(1.0, 0.97, year)),
+                         _f(n * 0.98 ** (year - 2015), 0), SAMPLE_NOTE])
+    return _csv_bytes(header, rows, "utf-8")
 
 
 def ecology_eqi(rng: random.Random) -> bytes:
@@ -324,7 +383,7 @@ def ecology_eqi(rng: random.Random) -> bytes:
     return _csv_bytes(header, rows, "utf-8")
 
 
-def sewage_sludge(rng: random.Random) -> bytes:
+def sewage_sludge(rng: random.Random, inventory: random.Random) -> bytes:
     """住建局 统计报表 (.xlsx) with a two-row merged header."""
     from openpyxl import Workbook
 
@@ -332,10 +391,11 @@ def sewage_sludge(rng: random.Random) -> bytes:
     ws = wb.active
     ws.title = "污水污泥"
     ws.append(["巴中市城镇污水处理及污泥处置情况统计表（样例数据 sample）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
-    ws.append(["年份", "县区", "城镇污水(万立方米)", None, "污泥(吨)", None, "数据说明"])
-    ws.append([None, None, "排放量", "处理量", "产生量", "无害化处理处置量", None])
-    for col in (1, 2, 7):
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=11)
+    ws.append(["年份", "县区", "城镇污水(万立方米)", None, "污泥(吨)", None, "化学需氧量(吨)", "总氮(吨)",
+               "数据说明"])
+    ws.append([None, None, "排放量", "处理量", "产生量", "无害化处理处置量", "削减量", "排放量", None])
+    for col in (1, 2, 9):
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
     ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=4)
     ws.merge_cells(start_row=2, start_column=5, end_row=2, end_column=6)
@@ -346,8 +406,12 @@ def sewage_sludge(rng: random.Random) -> bytes:
             treated = discharged * min(_ramp(0.875, 0.962, year) + rng.uniform(-0.005, 0.005), 0.995)
             sludge = treated * rng.uniform(6.5, 7.5)
             sludge_rate = min(_ramp(0.86, 1.0, year, 2015, 2024), 1.0)
+            # COD in 250 mg/L, out 30 (GB 18918 一级A allows 50): 2.2 t removed per 万 m3;
+            # effluent total nitrogen about 12 mg/L (一级A allows 15): 0.12 t per 万 m3
+            cod_removed = treated * 2.2 * inventory.uniform(0.9, 1.1)
+            tn_out = treated * 0.12 * inventory.uniform(0.85, 1.05)
             ws.append([year, county, round(discharged, 1), round(treated, 1), round(sludge, 0),
-                       round(sludge * sludge_rate, 0), SAMPLE_NOTE])
+                       round(sludge * sludge_rate, 0), round(cod_removed, 0), round(tn_out, 1), SAMPLE_NOTE])
     ws.append(["注：本表为样例数据（sample），非官方统计；污泥按含水率80%计。"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -467,7 +531,7 @@ def urban_construction(rng: random.Random) -> bytes:
     return _csv_bytes(header, rows, "gbk")
 
 
-def green_manufacturing(rng: random.Random) -> bytes:
+def green_manufacturing(rng: random.Random, inventory: random.Random) -> bytes:
     """经信局 统计报表 (.xlsx): two-row merged header under a title."""
     from openpyxl import Workbook
 
@@ -475,13 +539,14 @@ def green_manufacturing(rng: random.Random) -> bytes:
     ws = wb.active
     ws.title = "绿色制造"
     ws.append(["巴中市规模以上工业能耗、绿色制造及大宗工业固废情况（样例数据 sample）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
-    ws.append(["年份", "规上工业", None, "绿色制造", None, "大宗工业固废", None, "数据说明"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=10)
+    ws.append(["年份", "规上工业", None, "绿色制造", None, "大宗工业固废", None, "主要产品产量", None,
+               "数据说明"])
     ws.append([None, "综合能源消费量(万吨标准煤)", "增加值(2020年价,亿元)", "绿色园区(个)", "绿色工厂(个)",
-               "产生量(万吨)", "综合利用量(万吨)", None])
-    for col in (1, 8):
+               "产生量(万吨)", "综合利用量(万吨)", "水泥熟料(万吨)", "石灰(万吨)", None])
+    for col in (1, 10):
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
-    for col in (2, 4, 6):
+    for col in (2, 4, 6, 8):
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
     for year in YEARS_TO_2025:
         energy = (95 + 2.0 * (year - 2015) if year <= 2020 else 105 - 1.0 * (year - 2020))
@@ -490,8 +555,12 @@ def green_manufacturing(rng: random.Random) -> bytes:
         parks = 0 if year < 2022 else (1 if year < 2024 else 2)
         factories = max(0, round(_ramp(-3, 9, year)))
         bulk = 300 * rng.uniform(0.95, 1.05)
+        # one mid-sized cement works (a 4,000 t/d kiln makes about 130万 t of clinker a year)
+        # and a few lime kilns: sample magnitudes for a city of this size
+        clinker = 130 * _ramp(1.0, 0.9, year) * inventory.uniform(0.95, 1.05)
+        lime = 8 * inventory.uniform(0.9, 1.1)
         ws.append([year, round(energy, 2), round(value_added, 2), parks, factories, round(bulk, 1),
-                   round(bulk * _ramp(0.45, 0.565, year), 1), SAMPLE_NOTE])
+                   round(bulk * _ramp(0.45, 0.565, year), 1), round(clinker, 2), round(lime, 2), SAMPLE_NOTE])
     ws.append(["说明：绿色园区、绿色工厂为累计认定数（国家级、省级）；本表为样例数据（sample）。"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -786,9 +855,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def main() -> None:
+    inventory = random.Random(SEED + 5)  # the GHG inventory's activity data, added later
     rng = random.Random(SEED)
     _write(HERE / "waste" / "industrial_solid_waste.csv", industrial_solid_waste(rng))
-    _write(HERE / "waste" / "domestic_waste.csv", domestic_waste(rng))
+    _write(HERE / "waste" / "domestic_waste.csv", domestic_waste(rng, inventory))
     _write_json(HERE / "api" / "hazardous_waste.json", hazardous_waste(rng))
     # openpyxl stamps the current time into the file: fix it so the bytes are reproducible
     _write(HERE / "energy" / "installed_capacity.xlsx", _fixed_zip_times(installed_capacity(rng)))
@@ -798,14 +868,14 @@ def main() -> None:
     _write(HERE / "energy" / "consumption_by_fuel.csv", energy_consumption(rng))
     _write(HERE / "energy" / "supply_security.csv", energy_supply(rng))
     _write(HERE / "transport" / "green_transport.csv", transport(rng))
-    _write(HERE / "forestry" / "forest_resources.csv", forestry(rng))
+    _write(HERE / "forestry" / "forest_resources.csv", forestry(rng, inventory))
     _write(HERE / "ecology" / "eqi.csv", ecology_eqi(rng))
-    _write(HERE / "water" / "sewage_sludge.xlsx", sewage_sludge(rng))
+    _write(HERE / "water" / "sewage_sludge.xlsx", sewage_sludge(rng, inventory))
     _write_json(HERE / "api" / "drinking_water_sources.json", drinking_water_sources(rng))
     for year, data in rural_environment(rng).items():
         _write(DROP_SAMPLE_DIR / "农业农村局" / f"农村人居环境_{year}.csv", data)
     _write(HERE / "buildings" / "urban_construction.csv", urban_construction(rng))
-    _write(HERE / "industry" / "green_manufacturing.xlsx", green_manufacturing(rng))
+    _write(HERE / "industry" / "green_manufacturing.xlsx", green_manufacturing(rng, inventory))
     _write_json(HERE / "api" / "public_institutions.json", public_institutions(rng))
     air = air_hourly(rng)
     for name, data in air.items():
@@ -825,6 +895,7 @@ def main() -> None:
     _write_json(HERE / "api" / "pollutant_permits.json", pollutant_permits())
     for name, doc in disclosure_reports(rng).items():
         _write_json(DROP_SAMPLE_DIR / "环境信息依法披露" / name, doc)
+    _write(HERE / "agriculture" / "livestock_rice_fertiliser.csv", agriculture(random.Random(SEED + 6)))
     print(f"wrote sample files under {HERE}")
 
 

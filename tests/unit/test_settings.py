@@ -10,13 +10,14 @@ from orchestration.settings import REPO_DIR, Settings
 
 def test_settings_come_from_the_environment_with_defaults_inside_the_repo(monkeypatch, tmp_path):
     for name in ["BAZHONG_DATA_DIR", "BAZHONG_PORTAL_URL", "BAZHONG_DROP_DIR", "BAZHONG_DUCKDB_MEMORY_LIMIT",
-                 "BAZHONG_GRID_FACTOR_SCOPE", "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_AUTOMATION"]:
+                 "BAZHONG_GRID_FACTOR_SCOPE", "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_GHG_GWP_SET",
+                 "BAZHONG_AUTOMATION"]:
         monkeypatch.delenv(name, raising=False)
     default = Settings.from_env()
     assert default.data_dir == REPO_DIR / "data" and default.drop_dir == REPO_DIR / "data" / "drop"
     assert default.portal_url is None and default.duckdb_memory_limit == "3GB"
     assert default.grid_factor_scope == "provincial" and default.automation is False
-    assert default.grid_factor_year == "nearest"
+    assert default.grid_factor_year == "nearest" and default.ghg_gwp_set == "AR5"
 
     monkeypatch.setenv("BAZHONG_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("BAZHONG_PORTAL_URL", "http://127.0.0.1:9")
@@ -35,6 +36,7 @@ def test_settings_come_from_the_environment_with_defaults_inside_the_repo(monkey
 
 @pytest.mark.parametrize("name, value", [("BAZHONG_GRID_FACTOR_SCOPE", "global"),
                                          ("BAZHONG_GRID_FACTOR_YEAR", "latest"),
+                                         ("BAZHONG_GHG_GWP_SET", "AR7"),
                                          ("BAZHONG_AUTOMATION", "yes"),
                                          ("BAZHONG_LANDING_WORKERS", "0"),
                                          ("BAZHONG_LANDING_WORKERS", "two"),
@@ -51,6 +53,6 @@ def test_dbt_reads_the_same_names_when_run_by_hand():
     project = (REPO_DIR / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8")
     used = set(re.findall(r"env_var\('([A-Z_]+)'", profile + project))
     assert used == {"BAZHONG_DATA_DIR", "BAZHONG_DUCKDB_MEMORY_LIMIT", "BAZHONG_GRID_FACTOR_SCOPE",
-                    "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_SPARK_MASTER", "BAZHONG_SPARK_DIR",
-                    "BAZHONG_SPARK_THRIFT_HOST", "BAZHONG_SPARK_THRIFT_PORT"}
+                    "BAZHONG_GRID_FACTOR_YEAR", "BAZHONG_GHG_GWP_SET", "BAZHONG_SPARK_MASTER",
+                    "BAZHONG_SPARK_DIR", "BAZHONG_SPARK_THRIFT_HOST", "BAZHONG_SPARK_THRIFT_PORT"}
     assert set(re.findall(r"var\('([a-z_]+)'", profile + project)) <= set(Settings(REPO_DIR).dbt_vars())

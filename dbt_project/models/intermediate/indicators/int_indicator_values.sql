@@ -370,4 +370,6 @@ select * from {{ ref('int_economy__indicator_values') }}
 union all by name
 select * from {{ ref('int_energy__indicator_values') }}
 union all by name
+select * from {{ ref('int_ghg__indicator_values') }}
+union all by name
 select * from {{ ref('int_water__indicator_values') }}
