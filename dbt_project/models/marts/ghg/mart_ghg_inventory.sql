@@ -61,6 +61,7 @@ select
     e.year,
     e.sector_code,
     c.sector_name_zh,
+    c.sector_name_en,
     e.category_code,
     c.category_name_zh,
     c.ipcc_code,
