@@ -46,7 +46,7 @@ def test_full_run_builds_the_mart_and_publishes_it(published, capsys):
     kept = dict(pipeline.query("SELECT split_part(suite, '__', 1), count(*) FROM raw.dq_results "
                                "GROUP BY ALL"))
     assert kept["raw"] == pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
-    assert kept["mart"] == 29 and kept["dbt"] > 400
+    assert kept["mart"] == 31 and kept["dbt"] > 400
 
     # the mart: every region, every sample year, rates in range, city derived from counties
     rows = pipeline.query(f"SELECT region_code, count(*), min(year), max(year) FROM {MART} "
@@ -96,7 +96,7 @@ def test_make_run_prints_one_line_per_asset_and_keeps_the_full_log(published):
     printed = [line.split()[1] for line in lines if line.split()[0] in {"ok", "WARN", "FAIL", "--"}]
     assert sorted(printed) == sorted(assets)  # each asset once, when it finished
     line = next(x for x in lines if " marts/mart_solid_waste_utilization " in x)
-    assert line.startswith("ok") and "61 rows" in line and "checks 7/7 passed" in line
+    assert line.startswith("ok") and "66 rows" in line and "checks 7/7 passed" in line
     line = next(x for x in lines if " raw/waste_domestic_waste " in x)
     assert "50 rows" in line and " s " in line and "/2 passed" in line  # the gate and freshness
     log = published.log_path.read_text(encoding="utf-8")
@@ -128,12 +128,12 @@ def test_every_raw_source_has_a_freshness_check_naming_its_department(published)
     fresh = {e.asset_key.path[-1]: e for e in published.result.get_asset_check_evaluations()
              if e.check_name == FRESHNESS_CHECK}
     assert set(fresh) == set(load_catalog())
-    domestic = fresh["waste_domestic_waste"]
-    assert domestic.severity == dg.AssetCheckSeverity.WARN
-    assert domestic.metadata["latest_period"].text == "2024"
-    assert domestic.passed == (domestic.metadata["expected_period"].text <= "2024")
-    if not domestic.passed:
-        assert "市住房城乡建设局 is late" in domestic.description
+    industrial = fresh["waste_industrial_solid_waste"]
+    assert industrial.severity == dg.AssetCheckSeverity.WARN
+    assert industrial.metadata["latest_period"].text == "2024"
+    assert industrial.passed == (industrial.metadata["expected_period"].text <= "2024")
+    if not industrial.passed:
+        assert "市生态环境局 is late" in industrial.description
 
 
 def test_every_plan_target_is_tracked_for_the_city(published):
@@ -170,7 +170,7 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
     rerun = pipeline.run_selection(dg.AssetSelection.groups("raw"))  # same bytes from the portal
     assert rerun.success
     assert pipeline.query("SELECT count(*) FROM raw.load_log")[0][0] == loads
-    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 50
+    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 55
     assert mart_rows(pipeline) == first
     # no load is validated twice: the gate reuses the stored result of each (raw.dq_results)
     air = next(e for e in rerun.get_asset_check_evaluations()
@@ -239,7 +239,7 @@ def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipel
 
     # every row unusable: all land in quarantine, the batch is empty, the GX gate says no
     header = (pipeline.portal_root / DOMESTIC_CSV).read_text(encoding="utf-8").splitlines()[0]
-    pipeline.publish(DOMESTIC_CSV, (header + "\n2024,成都市,1,1,\n2024,重庆,1,1,\n").encode())
+    pipeline.publish(DOMESTIC_CSV, (header + "\n2024,成都市,1,1,,,\n2024,重庆,1,1,,,\n").encode())
     result = pipeline.run_path(["waste_domestic_waste"], to=[publish])
 
     failed = gate_failures(result)

@@ -37,7 +37,7 @@ livestock as (
             cattle_head - dairy_cattle_head as other_cattle,
             pigs_head as pigs, goats_head as goats, sheep_head as sheep, poultry_head as poultry
         from agriculture
-    ) unpivot (head for subcategory in (dairy_cattle, other_cattle, pigs, goats, sheep, poultry))
+    ) as by_animal unpivot (head for subcategory in (dairy_cattle, other_cattle, pigs, goats, sheep, poultry))
 ),
 
 domestic_waste as (
@@ -60,52 +60,74 @@ forest as (
     window w as (partition by region_code order by year)
 ),
 
+-- one column per category, named as the category (seed ghg_categories), then unpivoted
 county_level as (
-    select region_code, year, provenance, load_id, revised, 'agri_enteric_fermentation' as category,
-        subcategory, head as activity_value
-    from livestock
-    union all
-    select region_code, year, provenance, load_id, revised, 'agri_manure_management', subcategory, head
-    from livestock
-    union all
-    select region_code, year, provenance, load_id, revised, 'agri_rice_cultivation', 'all', rice_area_ha
-    from agriculture
-    union all
-    select region_code, year, provenance, load_id, revised, 'agri_managed_soils_direct', 'all', nitrogen_fertiliser_t
-    from agriculture
-    union all
-    select region_code, year, provenance, load_id, revised, 'agri_managed_soils_indirect', 'all', nitrogen_fertiliser_t
-    from agriculture
-    union all
-    select region_code, year, provenance, load_id, revised, 'waste_landfill', 'all', landfilled_t
-    from domestic_waste
-    union all
-    select region_code, year, provenance, load_id, revised, 'waste_incineration', 'all', incinerated_t
-    from domestic_waste
-    union all
-    select region_code, year, provenance, load_id, revised, 'waste_wastewater_treatment', 'all', cod_removed_t
-    from sewage
-    union all
-    select region_code, year, provenance, load_id, revised, 'waste_wastewater_effluent', 'all', tn_discharged_t
-    from sewage
-    union all
-    select region_code, year, provenance, load_id, revised, 'lulucf_forest_trees', 'all', trees_m3
-    from forest where follows_previous_year
-    union all
-    select region_code, year, provenance, load_id, revised, 'lulucf_forest_bamboo_shrub', 'bamboo', bamboo_ha
-    from forest where follows_previous_year
-    union all
-    select region_code, year, provenance, load_id, revised, 'lulucf_forest_bamboo_shrub', 'shrub', shrub_ha
-    from forest where follows_previous_year
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, subcategory,
+            head as agri_enteric_fermentation,
+            head as agri_manure_management
+        from livestock
+    ) as by_livestock_category unpivot (activity_value for category in (
+        agri_enteric_fermentation, agri_manure_management
+    ))
+    union all by name
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, 'all' as subcategory,
+            rice_area_ha as agri_rice_cultivation,
+            nitrogen_fertiliser_t as agri_managed_soils_direct,
+            nitrogen_fertiliser_t as agri_managed_soils_indirect
+        from agriculture
+    ) as by_crop_category unpivot (activity_value for category in (
+        agri_rice_cultivation, agri_managed_soils_direct, agri_managed_soils_indirect
+    ))
+    union all by name
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, 'all' as subcategory,
+            landfilled_t as waste_landfill,
+            incinerated_t as waste_incineration
+        from domestic_waste
+    ) as by_waste_category unpivot (activity_value for category in (waste_landfill, waste_incineration))
+    union all by name
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, 'all' as subcategory,
+            cod_removed_t as waste_wastewater_treatment,
+            tn_discharged_t as waste_wastewater_effluent
+        from sewage
+    ) as by_sewage_category unpivot (activity_value for category in (
+        waste_wastewater_treatment, waste_wastewater_effluent
+    ))
+    union all by name
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, 'all' as subcategory,
+            trees_m3 as lulucf_forest_trees
+        from forest
+        where follows_previous_year
+    ) as by_trees unpivot (activity_value for category in (lulucf_forest_trees))
+    union all by name
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised,
+            'lulucf_forest_bamboo_shrub' as category,
+            bamboo_ha as bamboo,
+            shrub_ha as shrub
+        from forest
+        where follows_previous_year
+    ) as by_forest_type unpivot (activity_value for subcategory in (bamboo, shrub))
 ),
 
 city_level as (
-    select year, region_code, provenance, load_id, revised, 'ippu_cement_clinker' as category,
-        'all' as subcategory, clinker_output_t as activity_value
-    from {{ ref('stg_industry__green_manufacturing') }}
-    union all
-    select year, region_code, provenance, load_id, revised, 'ippu_lime', 'all', lime_output_t
-    from {{ ref('stg_industry__green_manufacturing') }}
+    select * from (
+        select
+            year, region_code, provenance, load_id, revised, 'all' as subcategory,
+            clinker_output_t as ippu_cement_clinker,
+            lime_output_t as ippu_lime
+        from {{ ref('stg_industry__green_manufacturing') }}
+    ) as by_product unpivot (activity_value for category in (ippu_cement_clinker, ippu_lime))
 )
 
 select
@@ -119,13 +141,11 @@ select
     a.provenance, a.load_id, a.revised
 from county_level as a
 inner join {{ ref('regions') }} as r using (region_code)
-where a.activity_value is not null
 union all by name
 select
     region_code, year, category as category_code, subcategory, activity_value,
     cast(null as double) as co2_t, 'city' as activity_level, provenance, load_id, revised
 from city_level
-where activity_value is not null
 union all by name
 select
     region_code, year, category_code, subcategory, activity_value, co2_t, activity_level,

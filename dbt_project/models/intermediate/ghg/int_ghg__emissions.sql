@@ -4,10 +4,11 @@
 -- the removal sign), so every figure can be recomputed by hand from the seed's rows. A
 -- parameter row with no subcategory applies to all of the category's subcategories; a gas is
 -- estimated for a subcategory (a fuel, a livestock type) only where the seed has a row for
--- that subcategory (there is no Tier 1 enteric factor for poultry: no row, no estimate). Energy CO2 is not recomputed:
--- it is int_carbon__co2_by_fuel's, the figure mart_carbon sums. Factor uncertainty: the
--- parameters' uncertainties combined as for a product (root of the sum of squares, IPCC 2006
--- Vol.1 Ch.3 Eq.3.1). CO2e with the GWP set of the var ghg_gwp_set (AR5 by default).
+-- that subcategory (there is no Tier 1 enteric factor for poultry: no row, no estimate).
+-- Energy CO2 is not recomputed: it is int_carbon__co2_by_fuel's, the figure mart_carbon sums.
+-- Factor uncertainty: the parameters' uncertainties combined as for a product (root of the
+-- sum of squares, IPCC 2006 Vol.1 Ch.3 Eq.3.1). CO2e with the GWP set of the var ghg_gwp_set
+-- (AR5 by default).
 with activity as (
     select * from {{ ref('int_ghg__activity') }}
 ),
@@ -32,7 +33,9 @@ computed as (
         and (p.subcategory is null or p.subcategory = a.subcategory)
         and p.value is not null
     group by a.region_code, a.year, a.category_code, a.subcategory, p.gas
-    having bool_or(p.subcategory = a.subcategory) or (a.subcategory = 'all' and bool_or(p.basis <> 'constant'))
+    having
+        bool_or(p.subcategory = a.subcategory)
+        or (a.subcategory = 'all' and bool_or(p.basis <> 'constant'))
 ),
 
 energy_co2 as (

@@ -23,7 +23,7 @@ ranked as (
     select
         *,
         100 * level / nullif(sum(level) over region_year, 0) as level_share_pct,
-        100 * sum(level) over (region_year order by level desc, category_code, gas
+        100 * sum(level) over (region_year order by level desc, category_code asc, gas asc
                                rows between unbounded preceding and current row)
             / nullif(sum(level) over region_year, 0) as cumulative_share_pct
     from category_gas
@@ -43,7 +43,8 @@ totals as (
         region_code, year,
         round(sum(emission_t_co2e) filter (where sector_code <> 'lulucf'), 3) as total_excl_lulucf_t_co2e,
         round(sum(emission_t_co2e), 3) as total_incl_lulucf_t_co2e,
-        round(100 * sqrt(sum(power(uncertainty_pct / 100 * emission_t_co2e, 2)) filter (where sector_code <> 'lulucf'))
+        round(100 * sqrt(sum(power(uncertainty_pct / 100 * emission_t_co2e, 2))
+                         filter (where sector_code <> 'lulucf'))
             / nullif(abs(sum(emission_t_co2e) filter (where sector_code <> 'lulucf')), 0), 2)
             as total_excl_lulucf_uncertainty_pct,
         round(100 * sqrt(sum(power(uncertainty_pct / 100 * emission_t_co2e, 2)))
