@@ -98,7 +98,7 @@ def test_make_run_prints_one_line_per_asset_and_keeps_the_full_log(published):
     line = next(x for x in lines if " marts/mart_solid_waste_utilization " in x)
     assert line.startswith("ok") and "66 rows" in line and "checks 7/7 passed" in line
     line = next(x for x in lines if " raw/waste_domestic_waste " in x)
-    assert "50 rows" in line and " s " in line and "/2 passed" in line  # the gate and freshness
+    assert "55 rows" in line and " s " in line and "/2 passed" in line  # the gate and freshness
     log = published.log_path.read_text(encoding="utf-8")
     assert "PASS not_null_mart_solid_waste_utilization_year" in log  # dbt's lines: in the log only
     assert "PASS not_null" not in published.progress.getvalue()
@@ -201,7 +201,7 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
 
     result = pipeline.run_path(["waste_domestic_waste", "water_rural_environment"], to=[MART_KEY, FACT_KEY])
     assert result.success
-    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 100
+    assert pipeline.query("SELECT count(*) FROM raw.waste_domestic_waste")[0][0] == 110
     assert pipeline.query(
         "SELECT domestic_waste_collected_t, domestic_waste_harmless_treatment_rate_pct, "
         f"is_revised FROM {MART} WHERE region_code = '511902' AND year = 2024") == [
