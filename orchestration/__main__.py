@@ -8,6 +8,7 @@
     python -m orchestration serve   # Datasette over the open tier on 127.0.0.1:8001 (after `run`)
     python -m orchestration serve-shared   # the shared tier in PostgreSQL on 127.0.0.1:5433 (after `run`)
     python -m orchestration audit-report   # who read which tables and columns of the exchange database
+    python -m orchestration readme   # rewrite the README's automation table from the Definitions
 
 `run` and `ui` start the local data portal on loopback (unless BAZHONG_PORTAL_URL points
 elsewhere), so sources are fetched over HTTP exactly as a department's endpoint would be.
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .automation import write_readme_table
 from .exchange import print_audit_report, serve_shared
 from .golden import golden_counts
 from .review import accept_load
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "exchange database, when, how many rows; reads refused")
     audit_parser.add_argument("--log-dir", type=Path, help="PostgreSQL's JSON logs (default: "
                               "BAZHONG_EXCHANGE_LOG_DIR, else the cluster of `serve-shared`)")
+    sub.add_parser("readme", help="rewrite the README's automation table (schedules, sensors, "
+                   "datasets, freshness) from the Definitions")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](Settings.from_env(), args)
 
@@ -69,6 +73,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": lambda settings, a: serve(settings, a.host, a.port),
     "serve-shared": lambda settings, a: serve_shared(settings, a.port),
     "audit-report": lambda settings, a: print_audit_report(settings, a.log_dir),
+    "readme": lambda settings, a: write_readme_table(settings),
 }
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ from ingestion import Dataset, FetchError, load_catalog, load_update_cycles
 
 from .assets.raw import raw_asset_key
 from .resources import SourcesResource
-from .settings import Settings
+from .settings import REPO_DIR, Settings
 
 TIMEZONE = "Asia/Shanghai"
+README = REPO_DIR / "README.md"
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
@@ -69,11 +70,56 @@ def build_automation(settings: Settings) -> tuple[list, list, list]:
     return jobs, schedules, sensors
 
 
+def _datasets_metadata(datasets: list[Dataset]) -> dict[str, str]:
+    """What a schedule or sensor looks for (shown in the UI, and read by automation_table)."""
+    return {"datasets": ", ".join(ds.id for ds in datasets)}
+
+
+# the README's table sits between these lines; `python -m orchestration readme` rewrites it
+TABLE_START = "<!-- automation table: generated from the Definitions by `python -m orchestration readme` -->"
+TABLE_END = "<!-- end of the automation table -->"
+
+
+def with_automation_table(readme: str, table: str) -> str:
+    """The README's text with the table between the markers replaced by `table`."""
+    start, end = readme.index(TABLE_START) + len(TABLE_START), readme.index(TABLE_END)
+    return f"{readme[:start]}\n{table}{readme[end:]}"
+
+
+def write_readme_table(settings: Settings) -> int:
+    """`python -m orchestration readme`: the README's automation table made current."""
+    from .definitions import build_definitions  # it imports this module
+
+    defs = build_definitions(settings)
+    schedules, sensors = list(defs.schedules or []), list(defs.sensors or [])
+    text = README.read_text(encoding="utf-8")
+    README.write_text(with_automation_table(text, automation_table(schedules, sensors)), encoding="utf-8")
+    print(f"{README}: automation table of {len(schedules)} schedules and {len(sensors)} sensors")
+    return 0
+
+
+def automation_table(schedules: list, sensors: list) -> str:
+    """The README's automation table, from the schedules and sensors the Definitions hold."""
+    cycles = load_update_cycles()
+    catalog = load_catalog()
+    lines = ["| automation | runs | starts | datasets | a period is late |", "|---|---|---|---|---|"]
+    for item in [*schedules, *sensors]:
+        names = item.metadata["datasets"].text.split(", ")
+        due = sorted({cycles[catalog[n].update_cycle].due_days for n in names})
+        when = (f"schedule `{item.cron_schedule}` ({item.execution_timezone})"
+                if isinstance(item, dg.ScheduleDefinition)
+                else f"sensor, every {item.minimum_interval_seconds} s")
+        shown = ", ".join(f"`{n}`" for n in names)
+        lines.append(f"| `{item.name}` | {when} | `{item.job_name}` | {len(names)}: {shown} | "
+                     f"{' or '.join(map(str, due))} days after it ends |")
+    return "\n".join(lines) + "\n"
+
+
 def cycle_schedule(cycle, datasets: list[Dataset], job, status) -> dg.ScheduleDefinition:
     monthly = [ds for ds in datasets if ds.monthly]
 
     @dg.schedule(name=f"{refresh_job_name(cycle.name_en)}_schedule", job=job, cron_schedule=cycle.cron,
-                 execution_timezone=TIMEZONE, default_status=status,
+                 execution_timezone=TIMEZONE, default_status=status, metadata=_datasets_metadata(datasets),
                  description=f"更新周期 {cycle.name_zh}: looks for new data of "
                              f"{', '.join(ds.id for ds in datasets)} at '{cycle.cron}' ({TIMEZONE}).")
     def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
@@ -92,6 +138,7 @@ def _digest(value) -> str:
 
 def drop_folder_sensor(ds: Dataset, job, status) -> dg.SensorDefinition:
     @dg.sensor(name=f"{ds.id}_drop_folder", job=job, minimum_interval_seconds=60, default_status=status,
+               metadata=_datasets_metadata([ds]),
                description=f"Starts {job.name} when a file matching {ds.drop_glob!r} appears or "
                            "changes in the drop folder (BAZHONG_DROP_DIR).")
     def _sensor(context: dg.SensorEvaluationContext, sources: SourcesResource):
@@ -109,6 +156,7 @@ def drop_folder_sensor(ds: Dataset, job, status) -> dg.SensorDefinition:
 
 def listing_sensor(ds: Dataset, job, status) -> dg.SensorDefinition:
     @dg.sensor(name=f"{ds.id}_listing", job=job, minimum_interval_seconds=300, default_status=status,
+               metadata=_datasets_metadata([ds]),
                description=f"Reads the listing of {ds.id} and starts {job.name} for the months of "
                            "files it has not seen listed before (a file re-sent under the same "
                            "name is picked up by the schedule, which compares bytes).")

@@ -23,10 +23,12 @@ if not hasattr(sys.modules["__main__"], "__file__") and not hasattr(sys, "ps1"):
 # `make test` runs two workers (`-n 2`), scheduled by `WholeGraphFirst` below: the Spark cluster
 # test (~4 min, most of it waiting on the cluster, over the hourly paths it runs alone) starts
 # first on one; the rest of the integration tier reads the whole graph's run (`published`,
-# `pipeline`), so it is one unit of work on the other, which builds that run once; unit tests
-# and the bench smoke test go to whichever worker is free.
+# `pipeline`), so it is one unit of work on the other, which builds that run once; unit tests,
+# the bench smoke test and the integration tests that make runs of their own (OWN_RUNS) go to
+# whichever worker is free.
 LONGEST_FIRST = "tests/integration/test_spark.py"
 INTEGRATION = "tests/integration/"
+OWN_RUNS = ("tests/integration/test_crash_recovery.py", "tests/integration/test_retries.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -40,7 +42,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class WholeGraphFirst(LoadScopeScheduling):  # the largest unit is handed out first
         def _split_scope(self, nodeid: str) -> str:
-            whole_graph = nodeid.startswith(INTEGRATION) and not nodeid.startswith(LONGEST_FIRST)
+            whole_graph = nodeid.startswith(INTEGRATION) and not nodeid.startswith((LONGEST_FIRST, *OWN_RUNS))
             return "whole graph" if whole_graph else nodeid
 
     return WholeGraphFirst(config, log)

@@ -8,7 +8,7 @@ from datetime import datetime
 import dagster as dg
 
 from ingestion import load_catalog
-from orchestration.automation import RANGE_END, RANGE_START
+from orchestration.automation import RANGE_END, RANGE_START, README, automation_table, with_automation_table
 from orchestration.definitions import build_definitions
 from orchestration.resources import SourcesResource
 from orchestration.settings import Settings
@@ -85,3 +85,11 @@ def test_the_listing_sensor_runs_the_months_of_newly_listed_files(tmp_path, http
     httpserver.expect_request("/air/hourly/index.json").respond_with_data(json.dumps({"files": files}))
     (request,), _ = tick(cursor)
     assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2025-12", "2026-01")
+
+
+def test_the_readme_s_automation_table_is_made_from_the_definitions(tmp_path):
+    defs = defs_for(tmp_path)
+    readme = README.read_text(encoding="utf-8")
+    table = automation_table(list(defs.schedules), list(defs.sensors))
+    assert with_automation_table(readme, table) == readme, "run `python -m orchestration readme`"
+    assert all(f"`{ds}`" in table for ds in load_catalog())  # every dataset is looked for
