@@ -21,7 +21,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .automation import write_readme_table
 from .exchange import print_audit_report, serve_shared
 from .golden import golden_counts
 from .review import accept_load
@@ -73,8 +72,14 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": lambda settings, a: serve(settings, a.host, a.port),
     "serve-shared": lambda settings, a: serve_shared(settings, a.port),
     "audit-report": lambda settings, a: print_audit_report(settings, a.log_dir),
-    "readme": lambda settings, a: write_readme_table(settings),
+    "readme": lambda settings, a: _readme(settings),
 }
+
+
+def _readme(settings: Settings) -> int:
+    from .automation import write_readme_table  # imports dagster: only for this command
+
+    return write_readme_table(settings)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -104,6 +104,8 @@ def automation_table(schedules: list, sensors: list) -> str:
     catalog = load_catalog()
     lines = ["| automation | runs | starts | datasets | a period is late |", "|---|---|---|---|---|"]
     for item in [*schedules, *sensors]:
+        if "datasets" not in item.metadata:  # the alert sensors (orchestration/alerts.py) fetch nothing
+            continue
         names = item.metadata["datasets"].text.split(", ")
         due = sorted({cycles[catalog[n].update_cycle].due_days for n in names})
         when = (f"schedule `{item.cron_schedule}` ({item.execution_timezone})"

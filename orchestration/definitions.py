@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from .alerts import build_alert_sensors
 from .assets.dbt import build_dbt_assets, dbt_project
 from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
@@ -43,7 +44,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                                   description="Every asset and check, sources to published files."),
               *jobs],
         schedules=schedules,
-        sensors=sensors,
+        sensors=[*sensors, *build_alert_sensors(settings)],
         # One process, steps in order: at this scale start-up, not data, is the cost, and
         # it keeps the DuckDB file to one writer by construction.
         executor=dg.in_process_executor,

@@ -166,6 +166,8 @@ def run(settings: Settings, broken_sample: bool = False, layer: str | None = Non
 def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
     import dagster as dg
 
+    from .alerts import alert_after_run
+
     prepare_dagster_home(settings)
     with portal_for(settings, broken_sample) as settings:
         from .definitions import build_definitions
@@ -183,7 +185,9 @@ def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
             print(f"materializing {f'the {layer} layer' if layer else 'every asset'}: one line per "
                   f"asset as it finishes; full log in {log_path}")
             result = materialize_all(defs, instance, sys.stdout, log_path, layer)
-        print_summary(result, settings, time.monotonic() - started, log_path)
+            print_summary(result, settings, time.monotonic() - started, log_path)
+            failure = None if result.success else (result.get_run_failure_event().message or "")
+            alert_after_run(settings, instance, result.dagster_run, failure)
     return 0 if result.success else 1
 
 

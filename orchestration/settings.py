@@ -83,6 +83,8 @@ class Settings:
     exchange_consumers: Path = REPO_DIR / "publishing" / "consumers.yml"
     exchange_passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
     exchange_log_dir: Path | None = None
+    # Apprise URLs that alerts go to (orchestration/alerts.py); none: no alert is sent
+    alert_urls: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -127,6 +129,7 @@ class Settings:
             spark_thrift_host=env.get("BAZHONG_SPARK_THRIFT_HOST", "127.0.0.1"),
             spark_thrift_port=_whole(env, "BAZHONG_SPARK_THRIFT_PORT", 10000),
             exchange_dsn=env.get("BAZHONG_EXCHANGE_DSN") or None,
+            alert_urls=tuple(env.get("BAZHONG_ALERT_URLS", "").split()),
             exchange_consumers=Path(env.get("BAZHONG_EXCHANGE_CONSUMERS") or
                                     REPO_DIR / "publishing" / "consumers.yml"),
             exchange_passwords={k.removeprefix(EXCHANGE_PASSWORD_PREFIX).lower(): v for k, v in env.items()
