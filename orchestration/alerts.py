@@ -4,9 +4,10 @@ the channels a city's teams use, one URL form for all: `dingtalk://…` (钉钉)
 (企业微信), `mailtos://…`, or any webhook (`json://host/path` posts the message as JSON).
 Nothing is sent, and no sensor exists, when no URL is set.
 
-They are run-status sensors of the daemon (`make ui`, the production services), so they see
-every run however it was started; they start stopped unless BAZHONG_AUTOMATION=on, like the
-schedules."""
+`python -m orchestration run` sends them at its end; under the daemon (`make ui`, the
+production services) two run-status sensors send the same for every run however it was
+started, stopped unless BAZHONG_AUTOMATION=on, like the schedules. One formatter for both
+(`run_alert`)."""
 
 from __future__ import annotations
 

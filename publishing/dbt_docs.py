@@ -5,6 +5,7 @@ description, then the YAML's English), so the team's documentation and the publi
 say the same thing."""
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from .files import temp_path
 from .metadata import MANIFEST_FILE, PUBLISHED_SCHEMA, TableDoc, read_manifest
 
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
+
+
+def docs_fingerprint(manifest_path: Path) -> str:
+    """What the page is made of: the project's models, sources, seeds, tests, macros and
+    exposures as the manifest has them (parse times left out) and this module. The data are
+    not in it: a run that only brought new rows leaves the page as it is."""
+    manifest = read_manifest(manifest_path)
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(manifest["metadata"].get("dbt_version", "").encode())
+    for section in ("nodes", "sources", "macros", "exposures", "unit_tests"):
+        for uid, node in sorted(manifest.get(section, {}).items()):
+            stable = {k: v for k, v in node.items() if k != "created_at"}
+            digest.update(json.dumps([uid, stable], sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def write_dbt_docs(target: Path, docs: dict[str, TableDoc], out: Path) -> Path:

@@ -34,7 +34,7 @@ from publishing import (
     write_sdmx,
     write_snapshot,
 )
-from publishing.dbt_docs import write_dbt_docs
+from publishing.dbt_docs import docs_fingerprint, write_dbt_docs
 from publishing.files import (
     PublishError,
     check_free_space,
@@ -192,20 +192,26 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "every suite and stored validation result): the team's documentation, in "
                     "neither tier.")
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
-        with publish_step(publish_dir, "published/docs (dbt docs)"), \
-                tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
-            dbt.cli(["docs", "generate", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
-                    manifest=manifest, target_path=Path(target)).wait()
-            built = temp_path(publish_dir / "dbt_docs")
-            built.mkdir()
-            write_dbt_docs(Path(target), table_docs(manifest), built)  # Chinese first, one page
-            replace_dir(built, publish_dir / "dbt_docs")
+        # dbt docs (~15 s) only when the project changed; Data Docs show this run's validations
+        fingerprint = docs_fingerprint(manifest)
+        page = publish_dir / "dbt_docs" / "index.html"
+        dbt_docs_unchanged = up_to_date(publish_dir, "dbt_docs", fingerprint, [page])
+        if not dbt_docs_unchanged:
+            with publish_step(publish_dir, "published/docs (dbt docs)"), \
+                    tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
+                dbt.cli(["docs", "generate", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
+                        manifest=manifest, target_path=Path(target)).wait()
+                built = temp_path(publish_dir / "dbt_docs")
+                built.mkdir()
+                write_dbt_docs(Path(target), table_docs(manifest), built)  # Chinese first, one page
+                replace_dir(built, publish_dir / "dbt_docs")
+            record_fingerprint(publish_dir, "dbt_docs", fingerprint)
         with publish_step(publish_dir, "published/docs (GX Data Docs)"):
             site = temp_path(publish_dir / "data_docs")
             shutil.copytree(build_data_docs(gx_root), site)
             replace_dir(site, publish_dir / "data_docs")
         return dg.MaterializeResult(metadata={
-            "dbt_docs": str(publish_dir / "dbt_docs" / "index.html"),
+            "dbt_docs": str(page), "dbt_docs: unchanged": dbt_docs_unchanged,
             "data_docs": str(publish_dir / "data_docs" / "index.html")})
 
     @published_asset(
