@@ -15,17 +15,18 @@ from .metadata import MANIFEST_FILE, PUBLISHED_SCHEMA, TableDoc, read_manifest
 MANIFEST_SLOT, CATALOG_SLOT = '"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"'
 
 
-def docs_fingerprint(manifest_path: Path) -> str:
-    """What the page is made of: the project's models, sources, seeds, tests, macros and
-    exposures as the manifest has them (parse times left out) and this module. The data are
-    not in it: a run that only brought new rows leaves the page as it is."""
-    manifest = read_manifest(manifest_path)
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(manifest["metadata"].get("dbt_version", "").encode())
-    for section in ("nodes", "sources", "macros", "exposures", "unit_tests"):
-        for uid, node in sorted(manifest.get(section, {}).items()):
-            stable = {k: v for k, v in node.items() if k != "created_at"}
-            digest.update(json.dumps([uid, stable], sort_keys=True, default=str).encode())
+def docs_fingerprint(project_dir: Path) -> str:
+    """What the page is made of: the dbt project's files (models and their YAML, macros,
+    seeds, tests, the project file), dbt's version and this module; not the data, so a run
+    that only brought new rows leaves the page as it is."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes() + dbt_version.encode())
+    folders = [project_dir / folder for folder in ("models", "macros", "seeds", "tests")]
+    files = [project_dir / "dbt_project.yml", project_dir / "selectors.yml",
+             *(f for folder in folders for f in folder.rglob("*") if f.is_file())]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

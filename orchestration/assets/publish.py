@@ -193,7 +193,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
                     "neither tier.")
     def docs(dbt: DbtCliResource) -> dg.MaterializeResult:
         # dbt docs (~15 s) only when the project changed; Data Docs show this run's validations
-        fingerprint = docs_fingerprint(manifest)
+        fingerprint = docs_fingerprint(dbt_project.project_dir)
         page = publish_dir / "dbt_docs" / "index.html"
         dbt_docs_unchanged = up_to_date(publish_dir, "dbt_docs", fingerprint, [page])
         if not dbt_docs_unchanged:
