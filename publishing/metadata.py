@@ -218,7 +218,7 @@ def table_docs(manifest_path: Path) -> dict[str, TableDoc]:
             title_zh=(node.get("config", {}).get("meta") or node.get("meta") or {}).get("title_zh", ""),
             catalogue_seq=int((node.get("config", {}).get("meta") or node.get("meta") or {})
                               .get("catalogue_seq", 0)),
-            chinese={c: found for c in {*cols, *inherited} if (found := (
+            chinese={c: found for c in sorted({*cols, *inherited}) if (found := (
                 indicator_names.get(cols.get(c, {}).get("meta", {}).get("indicator", ""))
                 or glossary.get(f"{node['name']}.{c}") or glossary.get(c)))},
         )

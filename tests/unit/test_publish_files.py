@@ -3,11 +3,15 @@ fingerprint ignores row order and float noise; a publish refuses to start on a d
 cannot hold it, and a failed one removes its temp files and says what happened."""
 
 import errno
+import os
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
+from orchestration.settings import REPO_DIR
 from publishing.files import (
     PublishError,
     check_free_space,
@@ -84,3 +88,17 @@ def test_a_snapshot_table_is_written_in_the_same_order_whatever_order_the_marts_
 
     rows = [("511902", "巴州区"), ("511900", "巴中市"), ("511921", "通江县")]
     assert snapshot(rows) == snapshot(rows[::-1]) == sorted(rows)
+
+
+def test_what_the_snapshot_fingerprint_is_made_of_is_the_same_in_every_process(tmp_path):
+    """The table docs go into the marts fingerprint: were their repr to follow Python's string
+    hashing (a set's order), every `make run` would publish everything again (it did)."""
+    script = tmp_path / "docs_digest.py"  # a file, not `python -c`: pyspark's import ends those
+    script.write_text("import hashlib\nfrom publishing import table_docs\n"
+                      "from orchestration.assets.dbt import dbt_project\n"
+                      "docs = sorted(table_docs(dbt_project.manifest_path).items())\n"
+                      "print(hashlib.sha256(repr(docs).encode()).hexdigest())\n", encoding="utf-8")
+    seen = [subprocess.run([sys.executable, str(script)], cwd=REPO_DIR, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout.strip()
+            for seed in ("1", "2")]
+    assert len(seen[0]) == 64 and seen[0] == seen[1]
