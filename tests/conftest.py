@@ -28,7 +28,7 @@ if not hasattr(sys.modules["__main__"], "__file__") and not hasattr(sys, "ps1"):
 # whichever worker is free.
 LONGEST_FIRST = "tests/integration/test_spark.py"
 INTEGRATION = "tests/integration/"
-OWN_RUNS = ("tests/integration/test_crash_recovery.py", "tests/integration/test_retries.py")
+OWN_RUNS = ("tests/integration/test_retries.py",)
 
 
 def pytest_collection_modifyitems(items):

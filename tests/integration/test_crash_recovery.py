@@ -22,20 +22,10 @@ def raw_counts(warehouse) -> dict[str, int]:
                 for ds in load_catalog().values()}
 
 
-def user_env(data_dir) -> dict[str, str]:
-    """`make run` as a user starts it, in its own data folder."""
+def test_a_killed_run_is_recovered_and_the_next_run_lands_the_same_rows(published, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAZHONG_") and k != "DAGSTER_HOME"}
-    return env | {"BAZHONG_DATA_DIR": str(data_dir)}
-
-
-def test_a_killed_run_is_recovered_and_the_next_run_lands_the_same_rows(tmp_path):
-    # its own clean run for reference (the raw layer only), so it needs not the whole graph's
-    # session run and can run on the other worker (tests/conftest.py)
+    env["BAZHONG_DATA_DIR"] = str(tmp_path / "data")  # `make run` as a user starts it, raw layer only
     command = [sys.executable, "-m", "orchestration", "run", "--layer", "raw"]
-    clean = subprocess.run(command, cwd=REPO_DIR, env=user_env(tmp_path / "clean"), capture_output=True,
-                           text=True, timeout=300)
-    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
-    env = user_env(tmp_path / "data")
     first = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
     started = time.monotonic()
@@ -53,8 +43,7 @@ def test_a_killed_run_is_recovered_and_the_next_run_lands_the_same_rows(tmp_path
     second = subprocess.run(command, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert f"recovered run {killed.dagster_run.run_id}" in second.stdout
-    assert raw_counts(tmp_path / "data" / "warehouse.duckdb") == raw_counts(
-        tmp_path / "clean" / "warehouse.duckdb")
+    assert raw_counts(tmp_path / "data" / "warehouse.duckdb") == raw_counts(published.settings.warehouse_path)
     with dg.DagsterInstance.from_config(str(tmp_path / "data" / "dagster")) as instance:
         statuses = {r.dagster_run.run_id: r.dagster_run.status for r in instance.get_run_records()}
     assert statuses[killed.dagster_run.run_id] == dg.DagsterRunStatus.FAILURE
