@@ -104,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
           else serve_portal(root=args.work / "portal", token=TOKEN)) as url:
         settings = Settings(data_dir=args.work / "data", portal_url=url, drop_dir=args.work / "drop")
         defs = build_definitions(settings)
-        instance = dg.DagsterInstance.ephemeral()
+        # the work folder's own instance, kept from run to run as a deployment's is: the dbt
+        # step skips its build when the last good run had the same inputs (the no-op step)
+        (args.work / "dagster").mkdir(exist_ok=True)
+        instance = dg.DagsterInstance.local_temp(str(args.work / "dagster"),
+                                                 overrides={"telemetry": {"enabled": False}})
         if not settings.warehouse_path.exists():  # run by hand without --set-up first
             set_up(settings, args.data)
         started = time.monotonic()

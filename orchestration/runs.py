@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import duckdb
 from ingestion import SAMPLE_DATA_DIR, install_sample_drops, serve_portal
 from publishing import SNAPSHOT_NAME
 
+from .build_log import REBUILD_TAG, UNCHANGED_TAG
 from .recovery import process_tags, recover_crashed_runs, wait_for_writer
 from .runlock import FolderBusy, data_folder_lock
 from .settings import Settings, export_portal_url, local_portal_token, prepare_dagster_home
@@ -73,7 +75,8 @@ def warehouse_counts(path: str) -> dict[str, int]:
         con.close()
 
 
-def print_summary(result, settings: Settings, seconds: float, log_path: Path | None = None) -> None:
+def print_summary(result, settings: Settings, seconds: float, log_path: Path | None = None,
+                  instance=None) -> None:
     """After the run: what did not run, checks that failed, late departments, where things are."""
     import dagster as dg
 
@@ -93,8 +96,15 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
     gate = [e for e in evaluations if e.check_name != FRESHNESS_CHECK]
     failed = [e for e in gate if not e.passed]
     warn = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failed)
-    print(f"\nassets: {len(materialized)} materialized, {sum(not_run.values())} NOT RUN"
-          + (f" ({', '.join(f'{n} {layer}' for layer, n in sorted(not_run.items()))})" if not_run else ""))
+    tags = instance.get_run_by_id(result.run_id).tags if instance else {}
+    unchanged = tags.get(UNCHANGED_TAG)
+    if unchanged:  # the dbt step found nothing new: what follows it did not need to run
+        print(f"\nassets: {len(materialized)} materialized, {sum(not_run.values())} up to date (nothing "
+              f"new since run {unchanged}: dbt build and what follows it skipped; `run --rebuild` forces)")
+    else:
+        by_layer = ", ".join(f"{n} {layer}" for layer, n in sorted(not_run.items()))
+        print(f"\nassets: {len(materialized)} materialized, {sum(not_run.values())} NOT RUN"
+              + (f" ({by_layer})" if not_run else ""))
     late = [e for e in fresh if not e.passed]
     # the gate's counts; a late department's WARN line above is counted under freshness
     print(f"checks: {len(gate) - len(failed)} passed, {len(failed) - warn} failed, {warn} warnings"
@@ -112,7 +122,8 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
     print(f"\nwarehouse:  {settings.warehouse_path}")
     published = any(key.path[0] == "published" for key in materialized)
     out = settings.publish_dir
-    print(f"published:  {out}{'' if published else ' (NOT updated by this run: still the last good one)'}")
+    kept = " (unchanged: nothing new)" if unchanged else " (NOT updated by this run: still the last good one)"
+    print(f"published:  {out}{'' if published else kept}")
     for path, what in [("open/", "open tier (for the public)"),
                        ("shared/", "shared tier (gov. data sharing)"),
                        (f"{{open,shared}}/{SNAPSHOT_NAME}", "read-only DuckDB snapshots"),
@@ -129,7 +140,8 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
           f"(run id {result.run_id}; history in `make ui`)")
 
 
-def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | None = None):
+def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | None = None,
+                    tags: dict[str, str] | None = None):
     """The whole job (or one layer of it, a Dagster group), as `make run` runs it: one line per
     asset on `out` as it finishes, and everything else (Dagster's events, dbt's output) in the
     file at `log_path`. The run carries this process's pid (orchestration/recovery.py)."""
@@ -143,9 +155,19 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | No
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:
         progress = RunProgress(out, log, Counter(k.asset_key for k in checks))
-        # dagster-dbt echoes every dbt line to stdout: into the log file with the rest
-        with contextlib.redirect_stdout(log):
-            return execute_selection(defs, selection, instance, progress=progress, tags=process_tags())
+        # dagster-dbt echoes every dbt line to stdout: into the log file with the rest; so is
+        # Dagster's note per blocking check without a result (none when dbt found nothing new)
+        plan_log = logging.getLogger("dagster._core.execution.plan.active")
+        to_file = logging.StreamHandler(log)
+        plan_log.addHandler(to_file)
+        plan_log.propagate = False
+        try:
+            with contextlib.redirect_stdout(log):
+                return execute_selection(defs, selection, instance, progress=progress,
+                                         tags={**process_tags(), **(tags or {})})
+        finally:
+            plan_log.removeHandler(to_file)
+            plan_log.propagate = True
 
 
 def holding_the_folder(settings: Settings, command: Callable[[], int]) -> int:
@@ -159,11 +181,12 @@ def holding_the_folder(settings: Settings, command: Callable[[], int]) -> int:
         return 2
 
 
-def run(settings: Settings, broken_sample: bool = False, layer: str | None = None) -> int:
-    return holding_the_folder(settings, lambda: _run(settings, broken_sample, layer))
+def run(settings: Settings, broken_sample: bool = False, layer: str | None = None,
+        rebuild: bool = False) -> int:
+    return holding_the_folder(settings, lambda: _run(settings, broken_sample, layer, rebuild))
 
 
-def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
+def _run(settings: Settings, broken_sample: bool, layer: str | None, rebuild: bool) -> int:
     import dagster as dg
 
     from .alerts import alert_after_run
@@ -184,8 +207,9 @@ def _run(settings: Settings, broken_sample: bool, layer: str | None) -> int:
                 return 2
             print(f"materializing {f'the {layer} layer' if layer else 'every asset'}: one line per "
                   f"asset as it finishes; full log in {log_path}")
-            result = materialize_all(defs, instance, sys.stdout, log_path, layer)
-            print_summary(result, settings, time.monotonic() - started, log_path)
+            result = materialize_all(defs, instance, sys.stdout, log_path, layer,
+                                     {REBUILD_TAG: "true"} if rebuild else {})
+            print_summary(result, settings, time.monotonic() - started, log_path, instance)
             failure = None if result.success else (result.get_run_failure_event().message or "")
             alert_after_run(settings, instance, result.dagster_run, failure)
     return 0 if result.success else 1

@@ -17,6 +17,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_GRID_FACTOR_YEAR | nearest | grid factor year: nearest (published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
 | BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
+| BAZHONG_RELEASES_KEPT | 5 | published releases kept for rollback (publishing/releases.py) |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
 | BAZHONG_EXCHANGE_DSN | (unset: files only) | the exchange database (前置库) each publish loads |
 | BAZHONG_EXCHANGE_CONSUMERS | publishing/consumers.yml | who may read what there (the file is a sample) |
@@ -85,6 +86,7 @@ class Settings:
     exchange_log_dir: Path | None = None
     # Apprise URLs that alerts go to (orchestration/alerts.py); none: no alert is sent
     alert_urls: tuple[str, ...] = field(default=(), repr=False)
+    releases_kept: int = 5  # published releases kept for rollback
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -94,6 +96,8 @@ class Settings:
                                                           self.exchange_dir / "pgdata" / "log").resolve())
         if self.landing_workers < 1:
             raise ValueError(f"BAZHONG_LANDING_WORKERS={self.landing_workers}: at least 1")
+        if self.releases_kept < 1:
+            raise ValueError(f"BAZHONG_RELEASES_KEPT={self.releases_kept}: at least 1")
         if self.fetch_retries < 0:
             raise ValueError(f"BAZHONG_FETCH_RETRIES={self.fetch_retries}: 0 or more")
         if self.grid_factor_scope not in GRID_FACTOR_SCOPES:
@@ -130,6 +134,7 @@ class Settings:
             spark_thrift_port=_whole(env, "BAZHONG_SPARK_THRIFT_PORT", 10000),
             exchange_dsn=env.get("BAZHONG_EXCHANGE_DSN") or None,
             alert_urls=tuple(env.get("BAZHONG_ALERT_URLS", "").split()),
+            releases_kept=_whole(env, "BAZHONG_RELEASES_KEPT", 5),
             exchange_consumers=Path(env.get("BAZHONG_EXCHANGE_CONSUMERS") or
                                     REPO_DIR / "publishing" / "consumers.yml"),
             exchange_passwords={k.removeprefix(EXCHANGE_PASSWORD_PREFIX).lower(): v for k, v in env.items()

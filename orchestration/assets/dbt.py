@@ -16,6 +16,15 @@ from expectations import Failure, ValidationOutcome, record
 from ingestion import load_catalog, point_views
 from publishing import relation_columns, tests_on
 
+from ..build_log import (
+    REBUILD_TAG,
+    UNCHANGED_TAG,
+    code_fingerprint,
+    finish_build,
+    inputs_fingerprint,
+    last_build,
+    start_build,
+)
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR, Settings
 
@@ -77,6 +86,18 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
         with warehouse.connect() as con:  # raw views over Parquet files of this data folder
             point_views(con)
+            selection = [k.to_user_string() for k in context.selected_asset_keys] + \
+                [f"{k.asset_key.to_user_string()}:{k.name}" for k in context.selected_asset_check_keys]
+            inputs = inputs_fingerprint(con, code_fingerprint(dbt_project.project_dir), selection,
+                                        settings.dbt_vars_arg())
+            matched = unchanged_since(context, last_build(con), inputs)
+            if matched:
+                context.instance.add_run_tags(context.run.run_id, {UNCHANGED_TAG: matched})
+                context.log.info(f"nothing new since run {matched}: the same loads, code and selection, "
+                                 "and that run succeeded; dbt build skipped, and with it the steps after "
+                                 "it (`run --rebuild` builds anyway)")
+                return
+            start_build(con, context.run.run_id, inputs)
         invocation = dbt.cli(["build", *settings.dbt_vars_arg(), "--log-path", str(settings.log_dir)],
                              context=context, raise_on_error=False)
         # dbt holds the DuckDB file until it exits, so row counts and column types are read
@@ -93,10 +114,23 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                 run_results = {"results": []}
             record_dbt_tests(con, run_results, dbt_project.manifest_path,
                              context.run.run_id)
+            finish_build(con, context.run.run_id, invocation.is_successful())
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
 
     return dbt_warehouse
+
+
+def unchanged_since(context: dg.AssetExecutionContext, last: tuple[str, str, str] | None,
+                    inputs: str) -> str | None:
+    """The run whose build this one would repeat: the last build, if it succeeded with these
+    inputs in a run that succeeded (its checks passed, its publish done); else None."""
+    if last is None or context.run.tags.get(REBUILD_TAG) == "true":
+        return None
+    run_id, last_inputs, status = last
+    previous = context.instance.get_run_by_id(run_id)
+    done = previous is not None and previous.status == dg.DagsterRunStatus.SUCCESS
+    return run_id if status == "succeeded" and last_inputs == inputs and done else None
 
 
 def with_table_metadata(context: dg.AssetExecutionContext, con, events: list) -> Iterator:

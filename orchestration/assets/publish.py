@@ -44,6 +44,7 @@ from publishing.files import (
     temp_path,
     up_to_date,
 )
+from publishing.releases import NOTES, current_version, cut_release
 from publishing.snapshot import marts_fingerprint
 
 from ..exchange import load_release, release_fingerprint
@@ -236,4 +237,23 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             "rows": dg.MetadataValue.json(release.rows), "roles": dg.MetadataValue.json(release.roles),
             "retired roles": dg.MetadataValue.json(release.retired_roles)})
 
-    return [marts_snapshot, exports, catalog, browse, dashboard, docs, exchange]
+    @published_asset(
+        "release", [SNAPSHOT_KEY, *(dg.AssetKey(["published", n]) for n in ("exports", "catalog", "dashboard",
+                                                                          "browse"))],
+        {"release"},
+        description=f"{publish_dir}/releases/<date>.<n>/: both tiers as this publish left them, when a "
+                    "file changed: SHA256SUMS, release.json and RELEASE_NOTES.md (tables, rows added/"
+                    "changed/removed, indicator values before → after with their 修订 status, files "
+                    "changed); the last BAZHONG_RELEASES_KEPT kept; `python -m orchestration rollback` "
+                    "restores the one before.")
+    def release(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        with publish_step(publish_dir, "published/release"):
+            made = cut_release(publish_dir, context.run.run_id, settings.releases_kept)
+        if made is None:
+            return dg.MaterializeResult(metadata={"unchanged": True,
+                                                  "current": current_version(publish_dir) or ""})
+        return dg.MaterializeResult(metadata={
+            "version": made.version, "previous": made.previous or "", "files changed": made.files_changed,
+            "notes": dg.MetadataValue.path(str(made.path / NOTES))})
+
+    return [marts_snapshot, exports, catalog, browse, dashboard, docs, exchange, release]

@@ -10,6 +10,7 @@ import polars as pl
 
 from ingestion import load_catalog
 from orchestration.assets.raw import FRESHNESS_CHECK
+from orchestration.build_log import UNCHANGED_TAG
 from orchestration.runs import print_summary
 from orchestration.settings import DBT_PROJECT_DIR, REPO_DIR
 from publishing import SNAPSHOT_NAME, model_nodes
@@ -215,6 +216,14 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
         "SELECT obs_value, obs_status FROM marts.fct_indicator_observation WHERE ref_area = '511921' "
         "AND time_period = '2025' AND indicator_code = 'village_sewage_treatment_share'") == [
         (100.0, "R")]
+
+    # the same run again, with nothing new: dbt is not run, nothing after it either
+    again = pipeline.run_path(["waste_domestic_waste", "water_rural_environment"], to=[MART_KEY, FACT_KEY])
+    assert again.success
+    assert {e.asset_key.path[0] for e in again.get_asset_materialization_events()} == {"raw"}
+    assert pipeline.instance.get_run_by_id(again.run_id).tags[UNCHANGED_TAG] == result.run_id
+    assert pipeline.query("SELECT run_id, status FROM raw.build_log ORDER BY started_at DESC LIMIT 1") == [
+        (result.run_id, "succeeded")]
 
 
 def test_a_batch_failing_the_gate_stops_the_run_and_leaves_published_files(pipeline, capsys):

@@ -18,9 +18,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.__main__ import main as orchestration_cli
 from orchestration.assets.dbt import dbt_project
 from orchestration.settings import REPO_DIR
 from publishing import SNAPSHOT_NAME, TIER_BY_NAME, table_docs, write_snapshot
+from publishing.releases import NOTES, current_version, read_sums, releases_dir, tier_checksums, versions
 
 ARTIFACTS = REPO_DIR / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -584,7 +586,8 @@ def test_the_shared_dashboard_shows_all_65_targets_and_each_county_has_its_page(
         driver.quit()
 
 
-def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
+def test_a_run_that_changed_nothing_rewrites_no_published_file_and_a_change_is_a_release(
+        pipeline, monkeypatch):
     import dagster as dg
 
     files = [f"{tier}/{f}" for tier in TIERS for f in [
@@ -593,7 +596,9 @@ def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
         "dashboard/county/511921.html"]]
     publish_dir = pipeline.settings.publish_dir
     selection = dg.AssetSelection.assets(*[dg.AssetKey(["published", name]) for name in
-                                           ("marts_snapshot", "exports", "catalog", "dashboard", "docs")])
+                                           ("marts_snapshot", "exports", "catalog", "dashboard", "browse",
+                                            "docs", "release")])
+    first_release = current_version(publish_dir)  # the session's run made it
     # the dbt docs page is made of the project, not the data: neither run below rewrites it
     docs_page = publish_dir / "dbt_docs" / "index.html"
     docs_written = docs_page.stat().st_mtime_ns
@@ -609,13 +614,33 @@ def test_a_run_that_changed_nothing_rewrites_no_published_file(pipeline):
     assert pipeline.run_selection(selection).success
     assert written() == before
     assert not (publish_dir / "catalog.json").exists() and not (publish_dir / "csv").exists()
-    # one value of one mart changes: everything made from the snapshot is written again
+    assert first_release and versions(publish_dir) == [first_release]  # nothing changed: no release
+    # one value of one mart and one revised indicator value change: everything made from the
+    # snapshot is written again, and it is a release whose notes name the value
     with duckdb.connect(str(pipeline.settings.warehouse_path)) as con:
         con.execute("UPDATE marts.mart_carbon SET energy_consumption_tce = energy_consumption_tce + 1 "
                     "WHERE year = 2024")
-    assert pipeline.run_selection(selection).success
+        con.execute("UPDATE marts.fct_indicator_observation SET obs_value = 12.5, obs_status = 'R' "
+                    "WHERE indicator_code = 'forest_coverage_rate' AND ref_area = '511900' "
+                    "AND time_period = '2024'")
+    result = pipeline.run_selection(selection)
+    assert result.success
     assert all(written()[f] != before[f] for f in files)
     assert docs_page.stat().st_mtime_ns == docs_written
+    second = current_version(publish_dir)
+    assert versions(publish_dir) == [first_release, second] and second.endswith(".2")
+    notes = (releases_dir(publish_dir) / second / NOTES).read_text(encoding="utf-8")
+    for tier in TIERS:
+        assert f"## {tier} tier" in notes
+    assert "| mart_carbon | 12 | 0 | 1 | 0 |" in notes
+    assert "| forest_coverage_rate | 511900 | 2024 | A |" in notes and "| 12.5 | % | R 修订 |" in notes
+    assert f"changes against release {first_release}" in notes
+
+    # rolled back: the tiers are the first release's again, file for file
+    monkeypatch.setenv("BAZHONG_DATA_DIR", str(pipeline.settings.data_dir))
+    assert orchestration_cli(["rollback"]) == 0
+    assert current_version(publish_dir) == first_release
+    assert tier_checksums(publish_dir) == read_sums(releases_dir(publish_dir) / first_release)
 
 
 @pytest.mark.parametrize("tier", TIERS)

@@ -1,0 +1,60 @@
+"""Nothing new, nothing rebuilt (orchestration/build_log.py): what makes a build's inputs, and
+when the dbt step may skip its build."""
+
+from types import SimpleNamespace
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.assets.dbt import unchanged_since
+from orchestration.build_log import REBUILD_TAG, finish_build, inputs_fingerprint, last_build, start_build
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts; CREATE TABLE marts.mart_carbon (x INT);"
+                "CREATE TABLE raw.load_log (load_id VARCHAR, status VARCHAR);"
+                "INSERT INTO raw.load_log VALUES ('a', 'landed'), ('b', 'failed')")
+    return con
+
+
+def test_the_inputs_change_with_a_landed_load_a_dropped_table_the_code_or_the_selection(con):
+    inputs = inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"])
+    assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"]) == inputs
+    con.execute("INSERT INTO raw.load_log VALUES ('c', 'failed')")  # a failed load brings nothing
+    assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"]) == inputs
+    assert inputs_fingerprint(con, "code 2", ["marts/mart_carbon"], ["--vars", "{}"]) != inputs
+    assert inputs_fingerprint(con, "code", ["marts/other"], ["--vars", "{}"]) != inputs
+    assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", '{"a": 1}']) != inputs
+    con.execute("INSERT INTO raw.load_log VALUES ('d', 'landed')")
+    landed = inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"])
+    assert landed != inputs
+    con.execute("DROP TABLE marts.mart_carbon")  # dropped by hand: built again
+    assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"]) != landed
+
+
+def context(statuses: dict[str, dg.DagsterRunStatus], tags: dict[str, str] | None = None):
+    runs = {run_id: SimpleNamespace(status=status) for run_id, status in statuses.items()}
+    return SimpleNamespace(run=SimpleNamespace(tags=tags or {}),
+                           instance=SimpleNamespace(get_run_by_id=runs.get))
+
+
+def test_a_build_is_skipped_only_after_a_good_build_with_the_same_inputs_in_a_good_run(con):
+    ok = context({"r1": dg.DagsterRunStatus.SUCCESS})
+    assert last_build(con) is None and unchanged_since(ok, None, "i") is None
+    start_build(con, "r1", "i")
+    assert unchanged_since(ok, last_build(con), "i") is None  # started, never finished
+    finish_build(con, "r1", succeeded=True)
+    assert last_build(con) == ("r1", "i", "succeeded")
+    assert unchanged_since(ok, last_build(con), "i") == "r1"
+    assert unchanged_since(ok, last_build(con), "other inputs") is None
+    assert unchanged_since(context({"r1": dg.DagsterRunStatus.SUCCESS}, {REBUILD_TAG: "true"}),
+                           last_build(con), "i") is None
+    # the build succeeded but its run did not (a mart check stopped the publish): build again
+    assert unchanged_since(context({"r1": dg.DagsterRunStatus.FAILURE}), last_build(con), "i") is None
+    assert unchanged_since(context({}), last_build(con), "i") is None  # a run this instance lacks
+    start_build(con, "r2", "i")
+    finish_build(con, "r2", succeeded=False)
+    assert unchanged_since(context({"r2": dg.DagsterRunStatus.SUCCESS}), last_build(con), "i") is None
