@@ -20,6 +20,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # never phone home, even
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 import great_expectations as gx  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 import vendor  # noqa: E402
@@ -126,16 +127,17 @@ def _validation(root: str, suite: gx.ExpectationSuite) -> gx.ValidationDefinitio
 
 
 def validate(frame, suite: gx.ExpectationSuite, root: str | Path,
-             batch_name: str = "") -> ValidationOutcome:
+             batch_name: str = "", run_name: str | None = None) -> ValidationOutcome:
     """Run `suite` on a pandas frame. Never raises on failed expectations: it reports them.
-    The result is also stored in the GX context under `root` for Data Docs."""
-    outcomes, evaluated = _run(frame, suite, root, "SUMMARY",
+    The result is also stored in the GX context under `root` for Data Docs, named `run_name`
+    (the Dagster run id: a validation in Data Docs leads to its run)."""
+    outcomes, evaluated = _run(frame, suite, root, "SUMMARY", run_name,
                                lambda failure, _: [(batch_name, replace(failure, batch=batch_name))])
     return outcomes.get(batch_name, ValidationOutcome(suite.name, evaluated))
 
 
 def validate_per_batch(frame, suite: gx.ExpectationSuite, root: str | Path, column: str,
-                       batches: list[str]) -> dict[str, ValidationOutcome]:
+                       batches: list[str], run_name: str | None = None) -> dict[str, ValidationOutcome]:
     """Run `suite` once on a frame of one row per batch (a profile, e.g. one per raw load) and
     split the findings by the batch in `column`: one outcome per batch, failing rows named."""
     def split(failure: Failure, details: dict) -> list[tuple[str, Failure]]:
@@ -145,11 +147,12 @@ def validate_per_batch(frame, suite: gx.ExpectationSuite, root: str | Path, colu
         return [(row[column], replace(failure, batch=row[column], unexpected_count=1,
                                       examples=_plain([{k: v for k, v in row.items() if k != column}])))
                 for row in rows]
-    outcomes, evaluated = _run(frame, suite, root, "COMPLETE", split)
+    outcomes, evaluated = _run(frame, suite, root, "COMPLETE", run_name, split)
     return {b: outcomes.get(b, ValidationOutcome(suite.name, evaluated)) for b in batches}
 
 
-def _run(frame, suite, root, result_format: str, split) -> tuple[dict[str, ValidationOutcome], int]:
+def _run(frame, suite, root, result_format: str, run_name: str | None,
+         split) -> tuple[dict[str, ValidationOutcome], int]:
     validation = _validation(str(root), suite)
     # name the failing rows by the suite's index columns (_row_number; region_code, year; load_id)
     index = [c for c in suite.meta.get("index_columns", []) if c in frame.columns]
@@ -158,7 +161,8 @@ def _run(frame, suite, root, result_format: str, split) -> tuple[dict[str, Valid
     read = set(index).union(*(_columns_read(e.configuration.kwargs) for e in suite.expectations))
     frame = frame[[c for c in frame.columns if c in read]]
     result = validation.run(batch_parameters={"dataframe": frame}, result_format={
-        "result_format": result_format, "unexpected_index_column_names": index})
+        "result_format": result_format, "unexpected_index_column_names": index},
+        run_id=RunIdentifier(run_name=run_name) if run_name else None)
     evaluated = len(result.results)
     outcomes: dict[str, ValidationOutcome] = {}
     for r in result.results:

@@ -18,6 +18,7 @@ from .assets.mart_checks import build_mart_checks
 from .assets.publish import build_publish_assets
 from .assets.raw import build_raw_layer
 from .automation import build_automation, month_range_tags
+from .lineage import asset_deps, build_lineage_sensors
 from .progress import RunProgress, execute_with_progress
 from .resources import SourcesResource, VenvDbtCliResource, WarehouseResource
 from .settings import Settings
@@ -37,6 +38,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     mart_checks = build_mart_checks(mart_keys, dbt_project.manifest_path, settings.data_dir)
     publish = build_publish_assets(mart_keys, settings)
     jobs, schedules, sensors = build_automation(settings)
+    lineage = build_lineage_sensors(settings, asset_deps([*raw_assets, dbt_warehouse, *publish]))
     return dg.Definitions(
         assets=[*raw_assets, dbt_warehouse, *publish],
         asset_checks=[*raw_checks, mart_checks],
@@ -44,7 +46,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
                                   description="Every asset and check, sources to published files."),
               *jobs],
         schedules=schedules,
-        sensors=[*sensors, *build_alert_sensors(settings)],
+        sensors=[*sensors, *build_alert_sensors(settings), *lineage],
         # One process, steps in order: at this scale start-up, not data, is the cost, and
         # it keeps the DuckDB file to one writer by construction.
         executor=dg.in_process_executor,
@@ -67,7 +69,8 @@ def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance:
                       checks: dg.AssetSelection | None = None,
                       months: tuple[str, str] | None = None,
                       progress: RunProgress | None = None,
-                      tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+                      tags: dict[str, str] | None = None,
+                      run_id: str | None = None) -> dg.ExecuteInProcessResult:
     """One in-process run of the materialize_all job for `assets` and the checks of `checks`
     (by default of the same selection); with `months` (first, last), for that range of the
     monthly partitions, as a backfill of the range runs (one run per range). With `progress`,
@@ -78,8 +81,9 @@ def execute_selection(defs: dg.Definitions, assets: dg.AssetSelection, instance:
         asset_check_selection=(assets if checks is None else checks).resolve_checks(graph))
     tags = {**(tags or {}), **(month_range_tags(list(months)) if months else {})}
     if progress:
-        return execute_with_progress(job, progress, instance=instance, raise_on_error=False, tags=tags)
-    return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+        return execute_with_progress(job, progress, instance=instance, raise_on_error=False, tags=tags,
+                                     run_id=run_id)
+    return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags, run_id=run_id)
 
 
 defs = build_definitions()

@@ -10,6 +10,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -141,7 +142,7 @@ def print_summary(result, settings: Settings, seconds: float, log_path: Path | N
 
 
 def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | None = None,
-                    tags: dict[str, str] | None = None):
+                    tags: dict[str, str] | None = None, run_id: str | None = None):
     """The whole job (or one layer of it, a Dagster group), as `make run` runs it: one line per
     asset on `out` as it finishes, and everything else (Dagster's events, dbt's output) in the
     file at `log_path`. The run carries this process's pid (orchestration/recovery.py)."""
@@ -164,7 +165,7 @@ def materialize_all(defs, instance, out: TextIO, log_path: Path, layer: str | No
         try:
             with contextlib.redirect_stdout(log):
                 return execute_selection(defs, selection, instance, progress=progress,
-                                         tags={**process_tags(), **(tags or {})})
+                                         tags={**process_tags(), **(tags or {})}, run_id=run_id)
         finally:
             plan_log.removeHandler(to_file)
             plan_log.propagate = True
@@ -190,6 +191,8 @@ def _run(settings: Settings, broken_sample: bool, layer: str | None, rebuild: bo
     import dagster as dg
 
     from .alerts import alert_after_run
+    from .definitions import ALL_ASSETS_JOB
+    from .lineage import asset_deps, lineage_around_run
 
     prepare_dagster_home(settings)
     with portal_for(settings, broken_sample) as settings:
@@ -207,11 +210,16 @@ def _run(settings: Settings, broken_sample: bool, layer: str | None, rebuild: bo
                 return 2
             print(f"materializing {f'the {layer} layer' if layer else 'every asset'}: one line per "
                   f"asset as it finishes; full log in {log_path}")
+            run_id = str(uuid.uuid4())
+            lineage_end = lineage_around_run(settings, instance, run_id, ALL_ASSETS_JOB,
+                                             asset_deps([a for a in defs.assets or []
+                                                         if isinstance(a, dg.AssetsDefinition)]))
             result = materialize_all(defs, instance, sys.stdout, log_path, layer,
-                                     {REBUILD_TAG: "true"} if rebuild else {})
+                                     {REBUILD_TAG: "true"} if rebuild else {}, run_id)
             print_summary(result, settings, time.monotonic() - started, log_path, instance)
             failure = None if result.success else (result.get_run_failure_event().message or "")
             alert_after_run(settings, instance, result.dagster_run, failure)
+            lineage_end(failure)
     return 0 if result.success else 1
 
 

@@ -17,6 +17,7 @@ token reaches Dagster through `EnvVar("BAZHONG_PORTAL_TOKEN")`.
 | BAZHONG_GRID_FACTOR_YEAR | nearest | grid factor year: nearest (published) or a year (one constant factor) |
 | BAZHONG_AUTOMATION | off | on: schedules and sensors start running with `make ui` |
 | BAZHONG_WRITER_WAIT_SECONDS | 600 | how long `make run` waits for another run holding the DuckDB writer |
+| BAZHONG_LINEAGE_URL | (unset) | OpenLineage events to http(s)://host:port (Marquez API) or file:///path |
 | BAZHONG_RELEASES_KEPT | 5 | published releases kept for rollback (publishing/releases.py) |
 | DAGSTER_HOME | $BAZHONG_DATA_DIR/dagster | Dagster's run history and instance settings |
 | BAZHONG_EXCHANGE_DSN | (unset: files only) | the exchange database (前置库) each publish loads |
@@ -87,6 +88,8 @@ class Settings:
     # Apprise URLs that alerts go to (orchestration/alerts.py); none: no alert is sent
     alert_urls: tuple[str, ...] = field(default=(), repr=False)
     releases_kept: int = 5  # published releases kept for rollback
+    # where OpenLineage events go (orchestration/lineage.py): an HTTP endpoint or file://; none: nowhere
+    lineage_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -96,6 +99,8 @@ class Settings:
                                                           self.exchange_dir / "pgdata" / "log").resolve())
         if self.landing_workers < 1:
             raise ValueError(f"BAZHONG_LANDING_WORKERS={self.landing_workers}: at least 1")
+        if self.lineage_url and not self.lineage_url.startswith(("http://", "https://", "file://")):
+            raise ValueError(f"BAZHONG_LINEAGE_URL={self.lineage_url!r}: http://…, https://… or file:///path")
         if self.releases_kept < 1:
             raise ValueError(f"BAZHONG_RELEASES_KEPT={self.releases_kept}: at least 1")
         if self.fetch_retries < 0:
@@ -135,6 +140,7 @@ class Settings:
             exchange_dsn=env.get("BAZHONG_EXCHANGE_DSN") or None,
             alert_urls=tuple(env.get("BAZHONG_ALERT_URLS", "").split()),
             releases_kept=_whole(env, "BAZHONG_RELEASES_KEPT", 5),
+            lineage_url=env.get("BAZHONG_LINEAGE_URL") or None,
             exchange_consumers=Path(env.get("BAZHONG_EXCHANGE_CONSUMERS") or
                                     REPO_DIR / "publishing" / "consumers.yml"),
             exchange_passwords={k.removeprefix(EXCHANGE_PASSWORD_PREFIX).lower(): v for k, v in env.items()

@@ -25,6 +25,7 @@ from ..build_log import (
     last_build,
     start_build,
 )
+from ..lineage import emit_dbt_events, lineage_client
 from ..resources import WRITER_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR, Settings
 
@@ -115,6 +116,14 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             record_dbt_tests(con, run_results, dbt_project.manifest_path,
                              context.run.run_id)
             finish_build(con, context.run.run_id, invocation.is_successful())
+        client = lineage_client(settings)
+        if client is not None and run_results["results"]:
+            try:  # lineage is told, never in the way: an endpoint that is down fails no build
+                sent = emit_dbt_events(client, settings, context.run.run_id, context.run.job_name,
+                                       invocation.target_path)
+                context.log.info(f"lineage: {sent} OpenLineage events for the dbt build sent")
+            except Exception as exc:  # noqa: BLE001 (any transport's error)
+                context.log.warning(f"lineage: the dbt build's events NOT sent: {exc}")
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
 

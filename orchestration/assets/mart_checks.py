@@ -44,7 +44,8 @@ def build_mart_checks(mart_keys: list[dg.AssetKey], manifest_path: Path,
                     continue
                 suite = mart_suite(node)
                 frame = con.execute(f'SELECT * FROM marts."{node["name"]}"').df()
-                outcome = validate(prepare_mart_frame(node, frame), suite, gx_root)
+                outcome = validate(prepare_mart_frame(node, frame), suite, gx_root,
+                                   run_name=context.op_execution_context.run_id)
                 record(con, run_id=context.op_execution_context.run_id,
                        asset_key=key.to_user_string(), check_name=CHECK_NAME,
                        version=suite_version(suite), outcomes={"all": (len(frame), outcome)})

@@ -90,7 +90,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
     def per_tier(name: str, outputs, build, tiers=TIERS) -> dg.MaterializeResult:
         """Build `name` in each tier unless it is up to date with the snapshot it is made of."""
         fingerprint = recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1])
-        metadata: dict[str, Any] = {}
+        metadata: dict[str, Any] = {"files": [str(publish_dir / t.name / o) for t in tiers for o in outputs]}
         for tier in tiers:
             out = publish_dir / tier.name
             key = f"{tier.name}/{name}"
@@ -115,7 +115,9 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
         _remove_legacy(publish_dir)
         docs = table_docs(manifest)
         fingerprint = marts_fingerprint(warehouse.path, repr(sorted(docs.items())))
-        metadata: dict[str, Any] = {"fingerprint": fingerprint}
+        metadata: dict[str, Any] = {"fingerprint": fingerprint,
+                                    "files": dg.MetadataValue.json([str(publish_dir / t.name / SNAPSHOT_NAME)
+                                                                    for t in TIERS])}
         if recorded_fingerprint(publish_dir, SNAPSHOT_KEY.path[-1]) != fingerprint:
             with publish_step(publish_dir, "published/marts_snapshot"):
                 check_free_space(publish_dir)  # before the first byte of a new release
@@ -212,6 +214,7 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             shutil.copytree(build_data_docs(gx_root), site)
             replace_dir(site, publish_dir / "data_docs")
         return dg.MaterializeResult(metadata={
+            "files": dg.MetadataValue.json([str(publish_dir / "dbt_docs"), str(publish_dir / "data_docs")]),
             "dbt_docs": str(page), "dbt_docs: unchanged": dbt_docs_unchanged,
             "data_docs": str(publish_dir / "data_docs" / "index.html")})
 
@@ -253,7 +256,8 @@ def build_publish_assets(mart_keys: list[dg.AssetKey], settings: Settings) -> li
             return dg.MaterializeResult(metadata={"unchanged": True,
                                                   "current": current_version(publish_dir) or ""})
         return dg.MaterializeResult(metadata={
-            "version": made.version, "previous": made.previous or "", "files changed": made.files_changed,
+            "files": dg.MetadataValue.json([str(made.path)]), "version": made.version,
+            "previous": made.previous or "", "files changed": made.files_changed,
             "notes": dg.MetadataValue.path(str(made.path / NOTES))})
 
     return [marts_snapshot, exports, catalog, browse, dashboard, docs, exchange, release]

@@ -183,7 +183,8 @@ def build_raw_check(ds: Dataset, gx_root: Path) -> dg.AssetChecksDefinition:
             new = [load_id for load_id in load_ids if load_id not in stored]
             if new:  # one aggregate query over the new loads, one GX validation of its rows
                 profile = con.execute(raw_profile_sql(ds), {"load_ids": new}).df()
-                found = validate_per_batch(prepare_raw_profile(profile), suite, gx_root, "load_id", new)
+                found = validate_per_batch(prepare_raw_profile(profile), suite, gx_root, "load_id", new,
+                                           run_name=context.op_execution_context.run_id)
                 rows = dict(zip(profile["load_id"], profile["rows_received"], strict=True))
                 quarantined = quarantine_failures(con, ds, new)
                 for load_id in new:

@@ -321,6 +321,10 @@ def test_dbt_docs_and_data_docs_are_published(published):
     assert json.dumps("森林覆盖率（%）：")[1:-1] in dbt_docs and "MANIFEST.JSON INLINE DATA" not in dbt_docs
     pages = list((out / "data_docs").rglob("*.html"))
     assert (out / "data_docs" / "index.html") in pages and len(pages) > 40
+    # each validation is named with the Dagster run that made it: a page leads to its run
+    run_id = published.result.run_id
+    assert any(run_id in p.parts for p in (out / "data_docs" / "validations").rglob("*.html"))
+    assert not any("__none__" in p.parts for p in (out / "data_docs" / "validations").rglob("*.html"))
     # GX Data Docs load nothing from the network (styles, scripts, fonts, the logo beacon):
     # only links (<a href>) may point outside
     loaded = re.compile(r'(?:<script[^>]*\ssrc|<link[^>]*\shref|<img[^>]*\ssrc)="(https?:[^"]*)"')
