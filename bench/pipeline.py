@@ -67,7 +67,9 @@ def publish_months(data: Path, portal: Path, months: int) -> list[str]:
 def set_up(settings: Settings, data: Path) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     dbt = [str(Path(sys.executable).parent / "dbt")]
-    options = ["--quiet", "--profiles-dir", ".", *settings.dbt_vars_arg()]
+    # a target folder of its own: the project's holds the manifest the pipeline reads
+    options = ["--quiet", "--profiles-dir", ".", "--target-path", str(settings.data_dir / "dbt-target"),
+               *settings.dbt_vars_arg()]
     for command in (["seed"], ["run", "--select", "dim_region"]):  # the marts name regions
         subprocess.run(dbt + command + options, cwd=DBT_PROJECT_DIR, check=True)
     with duckdb.connect(str(settings.warehouse_path)) as con:

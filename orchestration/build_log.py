@@ -2,8 +2,9 @@
 last build had and that build's run succeeded (so its marts were checked and published).
 
 Inputs: the landed loads (raw.load_log), the code (the dbt project, this project's Python
-packages and data files, the versions of dbt, DuckDB, GX and Dagster), dbt's vars, the selected
-assets and checks, and the warehouse's own tables (one dropped by hand is built again). Kept in
+packages and data files, the versions of dbt, DuckDB, GX and Dagster), dbt's vars, the settings
+the publish reads, the selected assets and checks, and the warehouse's own tables (one dropped
+by hand is built again). Kept in
 raw.build_log, one row per build: 'started' before dbt runs, 'succeeded' or 'failed' after. A
 build that stopped halfway leaves 'started' or 'failed' as the last row, so the next run builds.
 `python -m orchestration run --rebuild` (run tag bazhong/rebuild) builds regardless.
@@ -17,6 +18,8 @@ import json
 from pathlib import Path
 
 import duckdb
+
+from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ["orchestration", "expectations", "publishing", "ingestion"]  # their files, not __pycache__
@@ -48,8 +51,16 @@ def code_fingerprint(dbt_project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def publish_settings(settings: Settings) -> str:
+    """What the steps after dbt read from the settings (the exchange database and who may read
+    it, how many releases are kept): a change to one is something new for them."""
+    consumers = settings.exchange_consumers.read_bytes() if settings.exchange_consumers.is_file() else b""
+    read = repr((settings.exchange_dsn, sorted(settings.exchange_passwords.items()), settings.releases_kept))
+    return hashlib.sha256(read.encode() + b"\0" + consumers).hexdigest()
+
+
 def inputs_fingerprint(con: duckdb.DuckDBPyConnection, code: str, selection: list[str],
-                       dbt_args: list[str]) -> str:
+                       dbt_args: list[str], publishing: str = "") -> str:
     try:
         loads = con.execute("SELECT coalesce(string_agg(load_id, ',' ORDER BY load_id), '') "
                                "FROM raw.load_log WHERE status = 'landed'").fetchall()[0][0]
@@ -58,7 +69,7 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, code: str, selection: lis
     relations = con.execute("SELECT coalesce(string_agg(schema_name || '.' || table_name, ',' "
                                "ORDER BY schema_name, table_name), '') FROM duckdb_tables() "
                                "WHERE schema_name <> 'raw'").fetchall()[0][0]
-    state = {"code": code, "selection": sorted(selection), "dbt_args": dbt_args,
+    state = {"code": code, "selection": sorted(selection), "dbt_args": dbt_args, "publishing": publishing,
              "loads": hashlib.sha256(loads.encode()).hexdigest(), "relations": relations}
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

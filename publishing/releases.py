@@ -11,7 +11,8 @@ CURRENT back, each tier swapped in whole.
 
 A release's files are hard links to the published ones (a copy where the file system has
 none): every publish writes a new file and renames it into place, never writes one in place,
-so a link keeps the content it had; SHA256SUMS is verified before a rollback restores one."""
+so a link keeps the content it had. The databases (DuckDB snapshots, the SQLite copy) are
+copied: a reader may open one read-write. SHA256SUMS is verified before a rollback restores one."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ RELEASES = "releases"
 CURRENT = "CURRENT"
 NOTES = "RELEASE_NOTES.md"
 SUMS = "SHA256SUMS"
+# copied, never linked: a client that opens one read-write (the DuckDB CLI does by default)
+# writes to it in place, and would change the release's copy with it
+DATABASES = (".duckdb", ".sqlite")
 FACT = "fct_indicator_observation"
 FACT_KEY = ("indicator_code", "ref_area", "time_period", "freq")
 # the fact's obs_status codes (SDMX), as its YAML describes them
@@ -96,6 +100,9 @@ def read_sums(release: Path) -> dict[str, str]:
 def _link_tree(files: list[str], source: Path, target: Path) -> None:
     for name in files:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(DATABASES):
+            shutil.copy2(source / name, target / name)
+            continue
         try:
             os.link(source / name, target / name)
         except OSError:  # another file system, or no hard links: a copy

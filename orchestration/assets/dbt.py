@@ -23,6 +23,7 @@ from ..build_log import (
     finish_build,
     inputs_fingerprint,
     last_build,
+    publish_settings,
     start_build,
 )
 from ..lineage import emit_dbt_events, lineage_client
@@ -90,7 +91,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             selection = [k.to_user_string() for k in context.selected_asset_keys] + \
                 [f"{k.asset_key.to_user_string()}:{k.name}" for k in context.selected_asset_check_keys]
             inputs = inputs_fingerprint(con, code_fingerprint(dbt_project.project_dir), selection,
-                                        settings.dbt_vars_arg())
+                                        settings.dbt_vars_arg(), publish_settings(settings))
             matched = unchanged_since(context, last_build(con), inputs)
             if matched:
                 context.instance.add_run_tags(context.run.run_id, {UNCHANGED_TAG: matched})

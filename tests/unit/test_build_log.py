@@ -8,7 +8,15 @@ import duckdb
 import pytest
 
 from orchestration.assets.dbt import unchanged_since
-from orchestration.build_log import REBUILD_TAG, finish_build, inputs_fingerprint, last_build, start_build
+from orchestration.build_log import (
+    REBUILD_TAG,
+    finish_build,
+    inputs_fingerprint,
+    last_build,
+    publish_settings,
+    start_build,
+)
+from orchestration.settings import Settings
 
 
 @pytest.fixture
@@ -28,11 +36,23 @@ def test_the_inputs_change_with_a_landed_load_a_dropped_table_the_code_or_the_se
     assert inputs_fingerprint(con, "code 2", ["marts/mart_carbon"], ["--vars", "{}"]) != inputs
     assert inputs_fingerprint(con, "code", ["marts/other"], ["--vars", "{}"]) != inputs
     assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", '{"a": 1}']) != inputs
+    assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"], "exchange set") != inputs
     con.execute("INSERT INTO raw.load_log VALUES ('d', 'landed')")
     landed = inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"])
     assert landed != inputs
     con.execute("DROP TABLE marts.mart_carbon")  # dropped by hand: built again
     assert inputs_fingerprint(con, "code", ["marts/mart_carbon"], ["--vars", "{}"]) != landed
+
+
+def test_setting_the_exchange_database_or_its_consumers_is_something_new(tmp_path):
+    consumers = tmp_path / "consumers.yml"
+    consumers.write_text("consumers: []\n", encoding="utf-8")
+    files_only = publish_settings(Settings(data_dir=tmp_path, exchange_consumers=consumers))
+    assert publish_settings(Settings(data_dir=tmp_path, exchange_consumers=consumers)) == files_only
+    assert publish_settings(Settings(data_dir=tmp_path, exchange_consumers=consumers,
+                                     exchange_dsn="postgresql://loader@127.0.0.1/exchange")) != files_only
+    consumers.write_text("consumers: [{id: fgw}]\n", encoding="utf-8")
+    assert publish_settings(Settings(data_dir=tmp_path, exchange_consumers=consumers)) != files_only
 
 
 def context(statuses: dict[str, dg.DagsterRunStatus], tags: dict[str, str] | None = None):
