@@ -3,8 +3,8 @@ last build had and that build's run succeeded (so its marts were checked and pub
 
 Inputs: the landed loads (raw.load_log), the code (the dbt project, this project's Python
 packages and data files, the versions of dbt, DuckDB, GX and Dagster), dbt's vars, the settings
-the publish reads, the selected assets and checks, and the warehouse's own tables (one dropped
-by hand is built again). Kept in
+the publish reads, and the selected assets and checks; and the warehouse's tables and views
+must be those the build left (one dropped by hand is built again). Kept in
 raw.build_log, one row per build: 'started' before dbt runs, 'succeeded' or 'failed' after. A
 build that stopped halfway leaves 'started' or 'failed' as the last row, so the next run builds.
 `python -m orchestration run --rebuild` (run tag bazhong/rebuild) builds regardless.
@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS raw.build_log (
     started_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
     finished_at TIMESTAMPTZ,
     inputs_sha256 VARCHAR NOT NULL,
-    status VARCHAR NOT NULL CHECK (status IN ('started', 'succeeded', 'failed')))"""
+    status VARCHAR NOT NULL CHECK (status IN ('started', 'succeeded', 'failed')),
+    relations VARCHAR  -- the warehouse's tables and views when the build ended
+)"""
 
 
 def code_fingerprint(dbt_project_dir: Path) -> str:
@@ -66,18 +68,24 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, code: str, selection: lis
                                "FROM raw.load_log WHERE status = 'landed'").fetchall()[0][0]
     except duckdb.CatalogException:  # no load yet
         loads = ""
-    relations = con.execute("SELECT coalesce(string_agg(schema_name || '.' || table_name, ',' "
-                               "ORDER BY schema_name, table_name), '') FROM duckdb_tables() "
-                               "WHERE schema_name <> 'raw'").fetchall()[0][0]
     state = {"code": code, "selection": sorted(selection), "dbt_args": dbt_args, "publishing": publishing,
-             "loads": hashlib.sha256(loads.encode()).hexdigest(), "relations": relations}
+             "loads": hashlib.sha256(loads.encode()).hexdigest()}
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
-def last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str] | None:
-    """(run id, inputs, status) of the latest build, None before the first."""
+def relations(con: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse's tables and views outside raw: one dropped by hand is built again."""
+    return con.execute("SELECT coalesce(string_agg(schema_name || '.' || name, ',' "
+                       "ORDER BY schema_name, name), '') "
+                       "FROM (SELECT schema_name, table_name AS name FROM duckdb_tables() UNION ALL "
+                       "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal) "
+                       "WHERE schema_name <> 'raw'").fetchall()[0][0]
+
+
+def last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, str | None] | None:
+    """(run id, inputs, status, relations after it) of the latest build, None before the first."""
     con.execute(DDL)
-    rows = con.execute("SELECT run_id, inputs_sha256, status FROM raw.build_log "
+    rows = con.execute("SELECT run_id, inputs_sha256, status, relations FROM raw.build_log "
                        "ORDER BY started_at DESC LIMIT 1").fetchall()
     return rows[0] if rows else None
 
@@ -89,5 +97,6 @@ def start_build(con: duckdb.DuckDBPyConnection, run_id: str, inputs: str) -> Non
 
 
 def finish_build(con: duckdb.DuckDBPyConnection, run_id: str, succeeded: bool) -> None:
-    con.execute("UPDATE raw.build_log SET status = ?, finished_at = current_timestamp "
-                "WHERE run_id = ? AND status = 'started'", ["succeeded" if succeeded else "failed", run_id])
+    con.execute("UPDATE raw.build_log SET status = ?, finished_at = current_timestamp, relations = ? "
+                "WHERE run_id = ? AND status = 'started'",
+                ["succeeded" if succeeded else "failed", relations(con), run_id])

@@ -24,6 +24,7 @@ from ..build_log import (
     inputs_fingerprint,
     last_build,
     publish_settings,
+    relations,
     start_build,
 )
 from ..lineage import emit_dbt_events, lineage_client
@@ -92,7 +93,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                 [f"{k.asset_key.to_user_string()}:{k.name}" for k in context.selected_asset_check_keys]
             inputs = inputs_fingerprint(con, code_fingerprint(dbt_project.project_dir), selection,
                                         settings.dbt_vars_arg(), publish_settings(settings))
-            matched = unchanged_since(context, last_build(con), inputs)
+            matched = unchanged_since(context, last_build(con), inputs, relations(con))
             if matched:
                 context.instance.add_run_tags(context.run.run_id, {UNCHANGED_TAG: matched})
                 context.log.info(f"nothing new since run {matched}: the same loads, code and selection, "
@@ -131,16 +132,17 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     return dbt_warehouse
 
 
-def unchanged_since(context: dg.AssetExecutionContext, last: tuple[str, str, str] | None,
-                    inputs: str) -> str | None:
+def unchanged_since(context: dg.AssetExecutionContext, last: tuple[str, str, str, str | None] | None,
+                    inputs: str, tables: str) -> str | None:
     """The run whose build this one would repeat: the last build, if it succeeded with these
-    inputs in a run that succeeded (its checks passed, its publish done); else None."""
+    inputs in a run that succeeded (its checks passed, its publish done) and left the tables
+    there are now; else None."""
     if last is None or context.run.tags.get(REBUILD_TAG) == "true":
         return None
-    run_id, last_inputs, status = last
+    run_id, last_inputs, status, left = last
     previous = context.instance.get_run_by_id(run_id)
     done = previous is not None and previous.status == dg.DagsterRunStatus.SUCCESS
-    return run_id if status == "succeeded" and last_inputs == inputs and done else None
+    return run_id if status == "succeeded" and last_inputs == inputs and left == tables and done else None
 
 
 def with_table_metadata(context: dg.AssetExecutionContext, con, events: list) -> Iterator:

@@ -5,7 +5,8 @@ with totals as (
     select
         region_code, year,
         {{ provenance_computed('provenance') }} as provenance,
-        any_value(load_id) as load_id,
+        -- a total combines several departments' loads: none is its load (the fact says NULL)
+        case when count(distinct load_id) = 1 then any_value(load_id) end as load_id,
         bool_or(revised) as revised,
         round(sum(emission_t_co2e) filter (where sector_code <> 'lulucf'), 3) as ghg_emissions_excl_lulucf,
         round(sum(emission_t_co2e) filter (where sector_code = 'lulucf'), 3) as ghg_lulucf_net_flux,
