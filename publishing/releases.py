@@ -57,7 +57,8 @@ def releases_dir(publish_dir: Path) -> Path:
 
 def versions(publish_dir: Path) -> list[str]:
     """The kept releases, oldest first."""
-    found = [p.name for p in releases_dir(publish_dir).glob("*-*-*.*") if (p / SUMS).exists()]
+    found = [p.name for p in releases_dir(publish_dir).glob("*-*-*.*")
+             if not p.name.startswith(".") and (p / SUMS).exists()]  # not a release being written
     return sorted(found, key=_order)
 
 
