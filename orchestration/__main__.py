@@ -88,6 +88,7 @@ def _readme(settings: Settings) -> int:
 
     return write_readme_table(settings)
 
+
 def _rollback(settings: Settings) -> int:
     from publishing.files import PublishError
     from publishing.releases import NOTES, releases_dir, rollback
