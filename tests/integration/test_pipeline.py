@@ -164,7 +164,7 @@ def test_every_plan_target_is_tracked_for_the_city(published):
         "SELECT count(*) FROM marts.mart_target_progress WHERE target_id = 'T01'") == [(1,)]
 
 
-def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
+def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline, capsys):
     first = mart_rows(pipeline)
     loads = pipeline.query("SELECT count(*) FROM raw.load_log")[0][0]
 
@@ -222,6 +222,10 @@ def test_rerun_lands_nothing_and_a_revision_lands_as_a_new_vintage(pipeline):
     assert again.success
     assert {e.asset_key.path[0] for e in again.get_asset_materialization_events()} == {"raw"}
     assert pipeline.instance.get_run_by_id(again.run_id).tags[UNCHANGED_TAG] == result.run_id
+    print_summary(again, pipeline.settings, 1.0, instance=pipeline.instance)
+    printed = capsys.readouterr().out
+    assert f"up to date (nothing new since run {result.run_id}" in printed
+    assert "(unchanged: nothing new)" in printed and "NOT RUN" not in printed
     assert pipeline.query("SELECT run_id, status FROM raw.build_log ORDER BY started_at DESC LIMIT 1") == [
         (result.run_id, "succeeded")]
 
